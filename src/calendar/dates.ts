@@ -1,0 +1,65 @@
+import { addDays as addDaysToDate, differenceInCalendarDays, format, isValid, parse } from 'date-fns';
+
+/** A calendar date as `YYYY-MM-DD`. Game dates stay strings everywhere to avoid time-zone traps. */
+export type IsoDate = string;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Parses `YYYY-MM-DD` strictly (2022-02-30 is rejected); returns null when it is not a real date. */
+export function parseIsoDate(text: string): IsoDate | null {
+  if (!ISO_DATE.test(text)) return null;
+  const date = parse(text, 'yyyy-MM-dd', new Date(2000, 0, 1));
+  if (!isValid(date) || format(date, 'yyyy-MM-dd') !== text) return null;
+  return text;
+}
+
+function toLocal(date: IsoDate): Date {
+  return parse(date, 'yyyy-MM-dd', new Date(2000, 0, 1));
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return format(addDaysToDate(toLocal(date), days), 'yyyy-MM-dd');
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return differenceInCalendarDays(toLocal(to), toLocal(from));
+}
+
+/** Every calendar day from `start` to `end`, both inclusive. */
+export function eachDay(start: IsoDate, end: IsoDate): IsoDate[] {
+  const days: IsoDate[] = [];
+  for (let day = start; day <= end; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** `YYYYMMDD`, the form of a BigQuery partition decorator and of the system game id. */
+export function compactDate(date: IsoDate): string {
+  return date.replaceAll('-', '');
+}
+
+/** Today's date in the league's time zone (game dates are Eastern). */
+export function todayInNewYork(now: Date = new Date()): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+  return parts;
+}
+
+/** The NBA season year a date belongs to: the year the season starts (October onwards). */
+export function seasonYearOf(date: IsoDate): number {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  return month >= 10 ? year : year - 1;
+}
+
+export function minDate(dates: readonly IsoDate[]): IsoDate | undefined {
+  return dates.reduce<IsoDate | undefined>((min, d) => (min === undefined || d < min ? d : min), undefined);
+}
+
+export function maxDate(dates: readonly IsoDate[]): IsoDate | undefined {
+  return dates.reduce<IsoDate | undefined>((max, d) => (max === undefined || d > max ? d : max), undefined);
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { AbortError, UsageError } from '../errors.js';
+import { Output } from '../reporting/output.js';
+import { findRunByPid } from '../runner/run-file.js';
+import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import { WarehouseBusyError } from '../warehouse/errors.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { parseGlobalOptions, type GlobalOptions } from './global-options.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+/** What every command action starts from: validated global options and the output. */
+export interface CommandContext {
+  globals: GlobalOptions;
+  out: Output;
+  /** The folder of runs/ and logs/: beside the DuckDB file, or .backfill/ for BigQuery. */
+  stateDir: string;
+}
+
+export function commandContext(command: Command): CommandContext {
+  const globals = parseGlobalOptions(command.optsWithGlobals());
+  const stateDir = globals.warehouse === 'duckdb' ? dirname(resolve(globals.db)) : resolve('.backfill');
+  return { globals, out: new Output({ json: globals.json, quiet: globals.quiet }), stateDir };
+}
+
+export function runsDir(context: CommandContext): string {
+  return join(context.stateDir, 'runs');
+}
+
+export function logsDir(context: CommandContext): string {
+  return join(context.stateDir, 'logs');
+}
+
+/**
+ * Opens the warehouse. Readers never create a missing DuckDB file (it reads as empty); a file held
+ * by another process is a one-line abort naming the holder's pid, run id and log file.
+ */
+export async function openWarehouse(context: CommandContext, access: { readOnly: boolean }): Promise<Warehouse> {
+  const { globals } = context;
+  if (globals.warehouse === 'bigquery') {
+    throw new UsageError('--warehouse bigquery is not available in this build yet; use the embedded duckdb warehouse');
+  }
+  try {
+    return await DuckDbWarehouse.open({
+      path: globals.db,
+      readOnly: access.readOnly,
+      connections: Math.max(globals.concurrency, 2),
+    });
+  } catch (error) {
+    if (error instanceof WarehouseBusyError) throw new AbortError(busyMessage(context, error));
+    throw error;
+  }
+}
+
+function busyMessage(context: CommandContext, error: WarehouseBusyError): string {
+  const holder = error.holderPid === undefined ? undefined : findRunByPid(runsDir(context), error.holderPid);
+  const who = [
+    error.holderPid === undefined ? 'another process' : `pid ${error.holderPid}`,
+    holder ? `run ${holder.runId}` : undefined,
+    holder?.logFile ? `log ${holder.logFile}` : undefined,
+  ].filter(Boolean);
+  return `the warehouse ${context.globals.db} is in use by ${who.join(', ')}; wait for it to finish or stop it (backfill status shows its progress)`;
+}
+
+/** True when the DuckDB file exists (readers treat a missing file as an empty warehouse). */
+export function warehouseFileExists(context: CommandContext): boolean {
+  return context.globals.warehouse !== 'duckdb' || existsSync(resolve(context.globals.db));
+}

@@ -1,0 +1,129 @@
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/** The options every command accepts, before or after the command name (product.md §2). */
+export interface GlobalOptions {
+  warehouse: 'duckdb' | 'bigquery';
+  db: string;
+  project?: string;
+  location?: string;
+  datasetPrefix?: string;
+  dryRun: boolean;
+  json: boolean;
+  concurrency: number;
+  force: boolean;
+  allowShrink: boolean;
+  allowRecent: boolean;
+  logFile?: string;
+  quiet: boolean;
+  verbose: boolean;
+  rateLimitWaitMs?: number;
+}
+
+export const DEFAULT_DB = '.backfill/warehouse.duckdb';
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .addOption(new Option('--warehouse <engine>', 'warehouse engine: duckdb or bigquery').env('BACKFILL_WAREHOUSE').default('duckdb'))
+    .addOption(new Option('--db <path>', 'DuckDB file').env('BACKFILL_DB').default(DEFAULT_DB))
+    .addOption(new Option('--project <id>', 'BigQuery project').env('GOOGLE_CLOUD_PROJECT'))
+    .option('--location <location>', 'BigQuery location')
+    .addOption(new Option('--dataset-prefix <prefix>', 'prefix for BigQuery datasets (sandbox rehearsals)').env('BACKFILL_DATASET_PREFIX'))
+    .option('--dry-run', 'print the plan and check inputs; write nothing anywhere', false)
+    .option('--json', 'print exactly one JSON document on stdout', false)
+    .option('--concurrency <n>', 'concurrent (processor, date) pairs, 1 to 64 (default 4 on DuckDB, 16 on BigQuery)')
+    .option('--force', 'reprocess pairs that are up to date', false)
+    .option('--allow-shrink', 'let a day be replaced by fewer than half its rows', false)
+    .option('--allow-recent', 'allow dates of the last two days (the live pipeline writes them too)', false)
+    .option('--log-file <path>', 'write the JSON log here (default .backfill/logs/<run id>.log)')
+    .option('--quiet', 'print only the summary', false)
+    .option('--verbose', 'print debug logs', false)
+    .addOption(new Option('--rate-limit-wait <ms>', 'wait after a rate-limit error, in ms (default 60000)').hideHelp());
+}
+
+const raw = z.object({
+  warehouse: z.string(),
+  db: z.string().min(1, 'an empty --db path'),
+  project: z.string().optional(),
+  location: z.string().optional(),
+  datasetPrefix: z.string().optional(),
+  dryRun: z.boolean(),
+  json: z.boolean(),
+  concurrency: z.string().optional(),
+  force: z.boolean(),
+  allowShrink: z.boolean(),
+  allowRecent: z.boolean(),
+  logFile: z.string().optional(),
+  quiet: z.boolean(),
+  verbose: z.boolean(),
+  rateLimitWait: z.string().optional(),
+});
+
+const engine = z.enum(['duckdb', 'bigquery']);
+const concurrency = z.coerce.number().int().min(1).max(64);
+const waitMs = z.coerce.number().int().min(0).max(3_600_000);
+
+/** Validates commander's raw values; every problem becomes a one-line UsageError naming the value. */
+export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptions {
+  const parsed = raw.safeParse(values);
+  if (!parsed.success) throw new UsageError(`invalid options: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const v = parsed.data;
+  const warehouse = engine.safeParse(v.warehouse);
+  if (!warehouse.success) throw new UsageError(`invalid --warehouse '${v.warehouse}': expected duckdb or bigquery`);
+  let parallel = warehouse.data === 'bigquery' ? 16 : 4;
+  if (v.concurrency !== undefined) {
+    const n = concurrency.safeParse(v.concurrency.trim() === '' ? 'x' : v.concurrency);
+    if (!n.success) throw new UsageError(`invalid --concurrency '${v.concurrency}': expected an integer from 1 to 64`);
+    parallel = n.data;
+  }
+  let rateLimitWaitMs: number | undefined;
+  if (v.rateLimitWait !== undefined) {
+    const n = waitMs.safeParse(v.rateLimitWait);
+    if (!n.success) throw new UsageError(`invalid --rate-limit-wait '${v.rateLimitWait}': expected milliseconds from 0 to 3600000`);
+    rateLimitWaitMs = n.data;
+  }
+  if (warehouse.data === 'bigquery' && v.project !== undefined && !/^[a-z][a-z0-9-]{4,62}$/.test(v.project)) {
+    throw new UsageError(`invalid --project '${v.project}': expected a Google Cloud project id (lowercase letters, digits, hyphens)`);
+  }
+  if (v.datasetPrefix !== undefined && !/^[A-Za-z0-9_]{0,64}$/.test(v.datasetPrefix)) {
+    throw new UsageError(`invalid --dataset-prefix '${v.datasetPrefix}': expected letters, digits and underscores`);
+  }
+  return {
+    warehouse: warehouse.data,
+    db: v.db,
+    project: v.project,
+    location: v.location,
+    datasetPrefix: v.datasetPrefix,
+    dryRun: v.dryRun,
+    json: v.json,
+    concurrency: parallel,
+    force: v.force,
+    allowShrink: v.allowShrink,
+    allowRecent: v.allowRecent,
+    logFile: v.logFile,
+    quiet: v.quiet,
+    verbose: v.verbose,
+    rateLimitWaitMs,
+  };
+}
+
+/** The global options as they were given, to repeat them in a retry command. */
+export function globalArgs(options: GlobalOptions): string[] {
+  const args: string[] = [];
+  if (options.warehouse !== 'duckdb') args.push('--warehouse', options.warehouse);
+  if (options.warehouse === 'duckdb' && options.db !== DEFAULT_DB) args.push('--db', options.db);
+  if (options.project) args.push('--project', options.project);
+  if (options.location) args.push('--location', options.location);
+  if (options.datasetPrefix) args.push('--dataset-prefix', options.datasetPrefix);
+  const defaultConcurrency = options.warehouse === 'bigquery' ? 16 : 4;
+  if (options.concurrency !== defaultConcurrency) args.push('--concurrency', String(options.concurrency));
+  if (options.allowShrink) args.push('--allow-shrink');
+  if (options.allowRecent) args.push('--allow-recent');
+  return args;
+}
+
+/** Quotes an argument for a POSIX shell when it needs it. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}

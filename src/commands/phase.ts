@@ -1,0 +1,183 @@
+import { Command } from 'commander';
+import { loadScheduleSeasons } from '../calendar/calendar.js';
+import { EXIT, exitCodeForRun } from '../exit-code.js';
+import { CommandFailed, UsageError } from '../errors.js';
+import { createLogger } from '../reporting/logger.js';
+import { compactDates, formatPlan } from '../reporting/plan-report.js';
+import { DEFAULT_RETRY_POLICY, runBackfill, type RunResult } from '../runner/index.js';
+import type { StopSwitch } from '../runner/execute.js';
+import { formatProgress } from '../runner/progress.js';
+import { RunFile, newRunId } from '../runner/run-file.js';
+import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
+import type { Phase } from '../vocabulary.js';
+import { commandContext, logsDir, openWarehouse, runsDir, TOOL_VERSION, type CommandContext } from './context.js';
+import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
+import { globalArgs, shellQuote } from './global-options.js';
+import { selectProcessors } from './processor-args.js';
+import { join } from 'node:path';
+
+interface PhaseCommandSpec {
+  name: string;
+  phase: Phase;
+  description: string;
+}
+
+/** `backfill phase3|phase4 [PROCESSOR...] <dates>`: plan, run day by day, summarise. */
+export function phaseCommand(spec: PhaseCommandSpec): Command {
+  const command = new Command(spec.name)
+    .description(spec.description)
+    .argument('[processor...]', 'processors to run (default: all of the phase), e.g. player_game_summary')
+    .option('--bootstrap-days <n>', 'Phase 4 skips the first N days of each season', '7')
+    .option('--include-bootstrap', 'process the bootstrap days anyway', false);
+  addDateOptions(command);
+  return command.action(async (names: string[], _options: unknown, cmd: Command) => {
+    const context = commandContext(cmd);
+    const options = cmd.opts();
+    const processors = selectProcessors(spec.phase, names);
+    const selector = parseDateSelector(options);
+    const bootstrapDays = Number(options.bootstrapDays);
+    if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
+      throw new UsageError(`invalid --bootstrap-days '${String(options.bootstrapDays)}': expected an integer from 0 to 60`);
+    }
+    await runPhase(context, {
+      spec,
+      processors,
+      selector: selector as NonNullable<typeof selector>,
+      bootstrapDays,
+      includeBootstrap: Boolean(options.includeBootstrap),
+      includePlayoffs: Boolean(options.includePlayoffs),
+      names,
+    });
+  });
+}
+
+async function runPhase(
+  context: CommandContext,
+  args: {
+    spec: PhaseCommandSpec;
+    processors: ReturnType<typeof selectProcessors>;
+    selector: NonNullable<ReturnType<typeof parseDateSelector>>;
+    bootstrapDays: number;
+    includeBootstrap: boolean;
+    includePlayoffs: boolean;
+    names: string[];
+  },
+): Promise<void> {
+  const { globals, out } = context;
+  const dryRun = globals.dryRun;
+  const warehouse = await openWarehouse(context, { readOnly: dryRun });
+  const runId = newRunId();
+  const logFile = globals.logFile ?? (dryRun ? undefined : join(logsDir(context), `${runId}.log`));
+  const logger = createLogger(logFile, globals.verbose).child({ runId });
+  const stopSwitch: StopSwitch = {};
+  let runFile: RunFile | undefined;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    stopSwitch.stop ??= { kind: 'interrupted', reason: 'interrupted by Ctrl-C' };
+    out.note('stopping: letting in-flight dates finish (Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const schedule = await loadScheduleSeasons(warehouse);
+    const { dates } = resolveDates(args.selector, schedule, { includePlayoffs: args.includePlayoffs, allowRecent: globals.allowRecent });
+    const commandLine = ['backfill', ...process.argv.slice(2)].map(shellQuote).join(' ');
+    if (!dryRun) {
+      runFile = new RunFile(runsDir(context), {
+        runId,
+        pid: process.pid,
+        state: 'running',
+        commandLine,
+        warehouse: globals.db,
+        logFile: logFile ?? null,
+        startedAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+        totalDates: dates.length,
+        doneDates: 0,
+        counts: {},
+        currentPairs: [],
+        etaMs: null,
+      });
+      out.note(`run ${runId}: ${args.spec.name}, ${dates.length} dates x ${args.processors.length} processors${logFile ? `, log ${logFile}` : ''}`);
+    }
+    const result = await runBackfill(
+      {
+        processors: args.processors,
+        dates,
+        dryRun,
+        force: globals.force,
+        includeBootstrap: args.includeBootstrap,
+        bootstrapDays: args.bootstrapDays,
+        includePlayoffs: args.includePlayoffs,
+        allowShrink: globals.allowShrink,
+        concurrency: globals.concurrency,
+        policy: { ...DEFAULT_RETRY_POLICY, ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}) },
+        commandLine,
+        toolVersion: TOOL_VERSION,
+      },
+      { warehouse, logger, runId, stopSwitch, runFile, onProgress: (p) => out.note(formatProgress(p)) },
+    );
+    const exitCode = exitCodeForRun(result, dryRun);
+    const retry = retryCommand(context, args.spec.name, args.names.length > 0 ? args.processors.map((p) => p.name) : [], result);
+    report(context, result, { dryRun, exitCode, retry, dates });
+    runFile?.update({ state: 'finished', exitCode, currentPairs: [] }, true);
+    if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
+  } finally {
+    process.off('SIGINT', onSigint);
+    runFile?.update({ state: 'finished', currentPairs: [] }, true);
+    await warehouse.close();
+    logger.flush?.();
+  }
+}
+
+function retryCommand(context: CommandContext, commandName: string, processorNames: string[], result: RunResult): string | undefined {
+  const dates = retryDates(result.outcomes);
+  if (dates.length === 0) return undefined;
+  const failing = new Set(result.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run').map((o) => o.processor));
+  const named = processorNames.length > 0 ? processorNames.filter((n) => failing.has(n)) : [...failing];
+  const all = result.plan.map((i) => i.processor.name);
+  const showNames = named.length < new Set(all).size ? named : [];
+  return ['backfill', ...globalArgs(context.globals), commandName, ...showNames, '--dates', dates.join(',')].map(shellQuote).join(' ');
+}
+
+function report(
+  context: CommandContext,
+  result: RunResult,
+  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[] },
+): void {
+  const { out } = context;
+  const json = {
+    ok: info.exitCode === EXIT.ok,
+    exitCode: info.exitCode,
+    runId: result.runId,
+    dryRun: info.dryRun,
+    elapsedMs: result.elapsedMs,
+    dates: { first: info.dates[0] ?? null, last: info.dates.at(-1) ?? null, count: info.dates.length },
+    noFinalGames: result.noFinalGames,
+    plan: result.plan.map((i) => ({
+      processor: i.processor.name,
+      date: i.date,
+      action: i.action,
+      skipReason: i.skipReason ?? null,
+      errorClass: i.errorClass ?? null,
+      message: i.message ?? null,
+    })),
+    counts: countOutcomes(result.outcomes),
+    outcomes: result.outcomes,
+    failed: result.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run'),
+    stop: result.stop ?? null,
+    retryCommand: info.retry ?? null,
+  };
+  out.json(json);
+  if (result.noFinalGames) {
+    const hint = context.globals.warehouse === 'duckdb' ? "; load one with 'backfill sample-data' or 'backfill import nbac_schedule FILE'" : '';
+    out.error(`the schedule (nba_raw.nbac_schedule) has no final game between ${info.dates[0]} and ${info.dates.at(-1)}${hint}`);
+    return;
+  }
+  if (info.dryRun) {
+    out.result(`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`);
+    return;
+  }
+  out.result(formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry }));
+}

@@ -1,0 +1,64 @@
+import type { Phase } from '../vocabulary.js';
+import type { SqlDialect } from '../warehouse/dialect.js';
+import type { TableDef } from '../warehouse/schema.js';
+
+/** Inputs of which any one table having rows on the date satisfies the group. */
+export interface InputGroup {
+  /** What the group provides, for messages ("player stats"). */
+  readonly name: string;
+  readonly tables: readonly TableDef[];
+}
+
+/**
+ * How many rows a day must produce. `perGame` scales with the final games of the date; `min`
+ * is a floor (default 1, since 0 rows on a game date is never a success).
+ */
+export interface ExpectedRows {
+  readonly perGame?: number;
+  readonly min?: number;
+  /** Shown when a day falls short ("2 per final game"). */
+  readonly description: string;
+}
+
+/**
+ * A processor is data: the runner plans, runs, guards and records it. Its SQL covers the dates
+ * `$start..$end` (one day in day-by-day runs) and may read back to `$season_start` for windows.
+ */
+export interface ProcessorDefinition {
+  /** The snake_case output table name, e.g. `player_game_summary`. */
+  readonly name: string;
+  readonly phase: Phase;
+  readonly description: string;
+  readonly table: TableDef;
+  /** Required input groups: an empty group fails the date as `missing-dependency`. */
+  readonly requires: readonly InputGroup[];
+  /** Optional inputs: missing ones leave columns NULL; they still feed the fingerprint. */
+  readonly optional: readonly TableDef[];
+  /** True when the SQL reads a window back to the season start, so the fingerprint covers it. */
+  readonly lookback: boolean;
+  /** Same-date upstream processors (Phase 4 chain); they must succeed for the date first. */
+  readonly dependsOn: readonly string[];
+  readonly expectedRows: ExpectedRows;
+  /** The day's rows (`$start..$end`), every column of `table`. */
+  select(dialect: SqlDialect): string;
+  /** Optional query over the written day returning one row per violation (`problem` column). */
+  check?(dialect: SqlDialect): string;
+}
+
+export function defineProcessor(definition: ProcessorDefinition): ProcessorDefinition {
+  if (definition.table.name !== definition.name) {
+    throw new Error(`processor ${definition.name} must write the table of the same name, not ${definition.table.name}`);
+  }
+  return definition;
+}
+
+/** Every table a processor reads (required groups and optional inputs), without repeats. */
+export function inputTables(processor: ProcessorDefinition): TableDef[] {
+  const all = [...processor.requires.flatMap((g) => g.tables), ...processor.optional];
+  return all.filter((t, i) => all.findIndex((u) => u.dataset === t.dataset && u.name === t.name) === i);
+}
+
+/** Minimum rows for a day with `games` final games. */
+export function minimumRows(expected: ExpectedRows, games: number): number {
+  return Math.max(expected.min ?? 1, (expected.perGame ?? 0) * games);
+}

@@ -1,0 +1,228 @@
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { ProcessorDefinition } from '../processors/processor.js';
+import type { ErrorClass } from '../vocabulary.js';
+import { errorMessage } from '../warehouse/errors.js';
+import type { Row, Warehouse } from '../warehouse/warehouse.js';
+import { insertHistory, pairKey, processorRunHistory, type HistoryRow } from './history.js';
+import type { PairOutcome, RunStop } from './outcome.js';
+import type { PlanItem } from './plan.js';
+import { decide, type AttemptCounts, type RetryPolicy } from './retry-policy.js';
+
+/** Lets Ctrl-C (or a test) stop a run between pairs. */
+export interface StopSwitch {
+  stop?: RunStop;
+}
+
+export interface ExecuteOptions {
+  warehouse: Warehouse;
+  runId: string;
+  concurrency: number;
+  policy: RetryPolicy;
+  allowShrink: boolean;
+  commandLine: string;
+  toolVersion: string;
+  logger: Logger;
+  stopSwitch: StopSwitch;
+  /** Called once per pair as it finishes (skips included). */
+  onOutcome?: (outcome: PairOutcome) => void;
+  /** Called when a pair starts. */
+  onStart?: (item: PlanItem) => void;
+  sleep?: (ms: number, switchToWatch: StopSwitch) => Promise<void>;
+  random?: () => number;
+}
+
+export interface ExecutionResult {
+  outcomes: PairOutcome[];
+  stop?: RunStop;
+}
+
+const BREAKER_WINDOW = 10;
+
+/**
+ * Runs a plan: records rule skips and plan-time failures in one batch, then runs the pairs with
+ * bounded concurrency, oldest date first. A pair waits for its same-date upstream in the plan; a
+ * failure blocks only that date's downstream pairs. Never throws for a pair's failure.
+ */
+export async function executePlan(items: readonly PlanItem[], options: ExecuteOptions): Promise<ExecutionResult> {
+  const { warehouse, logger, stopSwitch } = options;
+  const sleep = options.sleep ?? abortableSleep;
+  const outcomes: PairOutcome[] = [];
+  const finish = (outcome: PairOutcome) => {
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome);
+  };
+
+  const immediate = items.filter((i) => i.action !== 'run');
+  const history = immediate
+    .filter((i) => (i.action === 'skip' && i.recordSkip) || i.action === 'fail')
+    .map((i) => historyRow(options, i, new Date(), new Date(), i.action === 'skip'
+      ? { status: 'skipped', skipReason: i.skipReason ?? null }
+      : { status: 'failed', errorClass: i.errorClass ?? 'missing-dependency', errors: [{ attempt: 0, class: i.errorClass, message: i.message }], missing: i.missingDependencies ?? null, attempts: 0 }));
+  await insertHistory(warehouse, history);
+  for (const item of immediate) finish(immediateOutcome(item));
+
+  const recent: boolean[] = [];
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const done = new Map<string, Promise<PairOutcome>>();
+  const runnable = items
+    .filter((i) => i.action === 'run')
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const inPlan = new Set(runnable.map((i) => pairKey(i.processor.name, i.date)));
+
+  const schedule = (item: PlanItem): Promise<PairOutcome> => {
+    const upstream = item.processor.dependsOn
+      .filter((name) => inPlan.has(pairKey(name, item.date)))
+      .map((name) => done.get(pairKey(name, item.date)) as Promise<PairOutcome>);
+    return Promise.all(upstream).then((ups) => {
+      const failedUp = ups.find((u) => u.status !== 'success');
+      if (failedUp) {
+        return notRun(item, 'upstream-not-done', `${failedUp.processor} did not succeed for ${item.date}`);
+      }
+      return limit(async () => {
+        if (stopSwitch.stop) return notRun(item, 'interrupted', stopSwitch.stop.reason);
+        options.onStart?.(item);
+        const outcome = await runPair(item);
+        if (outcome.status === 'success' || outcome.status === 'failed') {
+          recent.push(outcome.status === 'failed');
+          if (recent.length > BREAKER_WINDOW) recent.shift();
+          const failures = recent.filter(Boolean).length;
+          if (recent.length === BREAKER_WINDOW && failures * 2 > BREAKER_WINDOW && !stopSwitch.stop) {
+            stopSwitch.stop = {
+              kind: 'aborted',
+              reason: `circuit breaker: ${failures} of the last ${BREAKER_WINDOW} finished pairs failed`,
+            };
+          }
+        }
+        return outcome;
+      });
+    }).then((outcome) => {
+      finish(outcome);
+      return outcome;
+    });
+  };
+  for (const item of runnable) done.set(pairKey(item.processor.name, item.date), schedule(item));
+  await Promise.all(done.values());
+  return { outcomes, stop: stopSwitch.stop };
+
+  async function runPair(item: PlanItem): Promise<PairOutcome> {
+    const started = new Date();
+    const counts: AttemptCounts = { transient: 0, rateLimit: 0, quota: 0 };
+    const errors: { attempt: number; class: ErrorClass; message: string }[] = [];
+    const log = logger.child({ processor: item.processor.name, date: item.date });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await warehouse.replaceDay({
+          table: item.processor.table,
+          date: item.date,
+          selectSql: sqlFor(item.processor, warehouse),
+          params: { start: item.date, end: item.date, season_start: item.seasonStart },
+          minRows: item.minRows,
+          checkSql: item.processor.check?.(warehouse.dialect),
+          allowShrink: options.allowShrink,
+          alsoInsert: {
+            table: processorRunHistory,
+            rows: (r) => [historyRow(options, item, started, new Date(), { status: 'success', rowsWritten: r.rowsWritten, attempts: attempt, errors })] as unknown as Row[],
+          },
+        });
+        log.info({ attempt, rows: result.rowsWritten, previous: result.previousRows }, 'pair succeeded');
+        return { ...base(item), status: 'success', rowsWritten: result.rowsWritten, attempts: attempt, durationMs: Date.now() - started.getTime() };
+      } catch (error) {
+        const errorClass = warehouse.classifyError(error);
+        const message = errorMessage(error);
+        errors.push({ attempt, class: errorClass, message });
+        if (errorClass === 'transient') counts.transient += 1;
+        if (errorClass === 'rate-limit') counts.rateLimit += 1;
+        if (errorClass === 'quota') counts.quota += 1;
+        const decision = decide(errorClass, counts, options.policy, options.random);
+        if (decision.action === 'retry' && !stopSwitch.stop) {
+          log.warn({ attempt, errorClass, delayMs: decision.delayMs, err: message }, `attempt ${attempt} failed (${errorClass}); retrying`);
+          await sleep(decision.delayMs, stopSwitch);
+          if (!stopSwitch.stop) continue;
+        }
+        if (decision.action === 'abort' && !stopSwitch.stop) {
+          stopSwitch.stop = { kind: 'aborted', errorClass, reason: `${errorClass} error on ${item.processor.name} ${item.date}: ${message}` };
+        }
+        log.error({ attempt, errorClass, err: message }, 'pair failed');
+        const finishedAt = new Date();
+        await insertHistory(warehouse, [
+          historyRow(options, item, started, finishedAt, { status: 'failed', errorClass, errors, attempts: attempt }),
+        ]).catch((e: unknown) => log.error({ err: errorMessage(e) }, 'could not record the failure in run history'));
+        return { ...base(item), status: 'failed', errorClass, message, rowsWritten: 0, attempts: attempt, durationMs: finishedAt.getTime() - started.getTime() };
+      }
+    }
+  }
+}
+
+const sqlCache = new WeakMap<ProcessorDefinition, Map<string, string>>();
+
+/** The processor's SQL for this engine, rendered once per run. */
+function sqlFor(processor: ProcessorDefinition, warehouse: Warehouse): string {
+  let byEngine = sqlCache.get(processor);
+  if (!byEngine) sqlCache.set(processor, (byEngine = new Map()));
+  let sql = byEngine.get(warehouse.engine);
+  if (sql === undefined) byEngine.set(warehouse.engine, (sql = processor.select(warehouse.dialect)));
+  return sql;
+}
+
+function base(item: PlanItem): Pick<PairOutcome, 'processor' | 'phase' | 'date'> {
+  return { processor: item.processor.name, phase: item.processor.phase, date: item.date };
+}
+
+function immediateOutcome(item: PlanItem): PairOutcome {
+  if (item.action === 'skip') return { ...base(item), status: 'skipped', skipReason: item.skipReason, rowsWritten: 0, attempts: 0, durationMs: 0 };
+  if (item.action === 'fail') {
+    return { ...base(item), status: 'failed', errorClass: item.errorClass, message: item.message, missingDependencies: item.missingDependencies, rowsWritten: 0, attempts: 0, durationMs: 0 };
+  }
+  return { ...base(item), status: 'not-run', errorClass: item.errorClass, message: item.message, rowsWritten: 0, attempts: 0, durationMs: 0 };
+}
+
+function notRun(item: PlanItem, errorClass: ErrorClass, message: string): PairOutcome {
+  return { ...base(item), status: 'not-run', errorClass, message, rowsWritten: 0, attempts: 0, durationMs: 0 };
+}
+
+interface RowDetails {
+  status: HistoryRow['status'];
+  skipReason?: HistoryRow['skip_reason'];
+  errorClass?: ErrorClass;
+  errors?: readonly unknown[];
+  missing?: string[] | null;
+  rowsWritten?: number;
+  attempts?: number;
+}
+
+function historyRow(options: ExecuteOptions, item: PlanItem, started: Date, finished: Date, details: RowDetails): HistoryRow {
+  return {
+    run_id: options.runId,
+    processor_name: item.processor.name,
+    phase: item.processor.phase,
+    data_date: item.date,
+    status: details.status,
+    skip_reason: details.skipReason ?? null,
+    error_class: details.errorClass ?? null,
+    errors: details.errors && details.errors.length > 0 ? JSON.stringify(details.errors) : null,
+    missing_dependencies: details.missing ?? null,
+    rows_written: details.rowsWritten ?? null,
+    attempts: details.attempts ?? 0,
+    input_fingerprint: item.fingerprint ?? null,
+    started_at: started.toISOString(),
+    finished_at: finished.toISOString(),
+    duration_ms: finished.getTime() - started.getTime(),
+    command_line: options.commandLine,
+    tool_version: options.toolVersion,
+  };
+}
+
+/** Waits, but wakes early when the run is being stopped. */
+export function abortableSleep(ms: number, stopSwitch: StopSwitch): Promise<void> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (stopSwitch.stop || Date.now() - started >= ms) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, Math.min(ms, 200));
+  });
+}
+

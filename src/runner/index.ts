@@ -1,0 +1,138 @@
+import type { Logger } from 'pino';
+import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
+import { maxDate, minDate, type IsoDate } from '../calendar/dates.js';
+import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
+import { qualifiedName, type TableDef } from '../warehouse/schema.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { executePlan, type StopSwitch } from './execute.js';
+import { loadInputStats, processorVersion } from './fingerprint.js';
+import { processorRunHistory, readLatestStates } from './history.js';
+import type { PairOutcome, RunStop } from './outcome.js';
+import { buildPlan, type PlanItem } from './plan.js';
+import { ProgressTracker, type ProgressSnapshot } from './progress.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { RunFile } from './run-file.js';
+
+export interface RunRequest {
+  processors: readonly ProcessorDefinition[];
+  /** Calendar days to consider (non-game days become `no-games` skips). */
+  dates: readonly IsoDate[];
+  dryRun: boolean;
+  force: boolean;
+  includeBootstrap: boolean;
+  bootstrapDays: number;
+  includePlayoffs: boolean;
+  allowShrink: boolean;
+  concurrency: number;
+  policy: RetryPolicy;
+  commandLine: string;
+  toolVersion: string;
+}
+
+export interface RunServices {
+  warehouse: Warehouse;
+  logger: Logger;
+  runId: string;
+  stopSwitch: StopSwitch;
+  runFile?: RunFile;
+  /** Called every 10 finished dates and at the end. */
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+}
+
+export interface RunResult {
+  runId: string;
+  plan: PlanItem[];
+  outcomes: PairOutcome[];
+  stop?: RunStop;
+  /** True when the dates hold no final game at all (nothing was planned). */
+  noFinalGames: boolean;
+  elapsedMs: number;
+}
+
+/** Plans the request against the warehouse, then (unless a dry run) executes the plan. */
+export async function runBackfill(request: RunRequest, services: RunServices): Promise<RunResult> {
+  const started = Date.now();
+  const { warehouse, logger } = services;
+  const plan = await planRun(request, warehouse);
+  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0 };
+  if (!plan.some((item) => item.games > 0)) {
+    result.noFinalGames = true;
+    result.elapsedMs = Date.now() - started;
+    return result;
+  }
+  if (request.dryRun) {
+    result.elapsedMs = Date.now() - started;
+    return result;
+  }
+  await warehouse.ensureTables([...request.processors.map((p) => p.table), processorRunHistory]);
+  const progress = new ProgressTracker(plan.map((i) => i.date));
+  const counts: Record<string, number> = {};
+  const current = new Set<string>();
+  let printedTens = 0;
+  logger.info({ pairs: plan.length, dates: progress.totalDates }, 'run started');
+  const execution = await executePlan(plan, {
+    warehouse,
+    runId: services.runId,
+    concurrency: request.concurrency,
+    policy: request.policy,
+    allowShrink: request.allowShrink,
+    commandLine: request.commandLine,
+    toolVersion: request.toolVersion,
+    logger,
+    stopSwitch: services.stopSwitch,
+    onStart: (item) => {
+      current.add(`${item.processor.name} ${item.date}`);
+      services.runFile?.update({ currentPairs: [...current] });
+    },
+    onOutcome: (outcome) => {
+      current.delete(`${outcome.processor} ${outcome.date}`);
+      const key = outcome.status === 'skipped' ? `skipped:${outcome.skipReason}` : outcome.status;
+      counts[key] = (counts[key] ?? 0) + 1;
+      const dateDone = progress.record(outcome);
+      const snapshot = progress.snapshot();
+      services.runFile?.update({ counts, currentPairs: [...current], doneDates: snapshot.doneDates, etaMs: snapshot.etaMs });
+      // A line every 10 dates finished by real work; dates skipped by rule at the start print none.
+      const tens = Math.floor(snapshot.doneDates / 10);
+      if (dateDone && outcome.attempts > 0 && tens > printedTens) {
+        printedTens = tens;
+        services.onProgress?.(snapshot);
+      }
+    },
+  });
+  result.outcomes = execution.outcomes;
+  result.stop = execution.stop;
+  result.elapsedMs = Date.now() - started;
+  logger.info({ elapsedMs: result.elapsedMs, stop: result.stop }, 'run finished');
+  return result;
+}
+
+/** Reads the calendar, history and input statistics with grouped queries, then builds the plan. */
+export async function planRun(request: RunRequest, warehouse: Warehouse): Promise<PlanItem[]> {
+  const first = minDate(request.dates);
+  const last = maxDate(request.dates);
+  if (first === undefined || last === undefined) return [];
+  const seasons = knownSeasons(await loadScheduleSeasons(warehouse), request.includePlayoffs);
+  const calendar = new SeasonCalendar(seasons, await loadGameCounts(warehouse, first, last), request.bootstrapDays);
+  const windowStart = request.processors.some((p) => p.lookback) ? minDate([first, calendar.seasonStart(first)]) ?? first : first;
+  const inputs = uniqueTables(request.processors.flatMap(inputTables));
+  const [inputStats, outputStats, history] = await Promise.all([
+    loadInputStats(warehouse, inputs, windowStart, last),
+    loadInputStats(warehouse, request.processors.map((p) => p.table), first, last),
+    readLatestStates(warehouse, request.processors.map((p) => p.name), first, last),
+  ]);
+  const versions = new Map(request.processors.map((p) => [p.name, processorVersion(p, warehouse.dialect)]));
+  return buildPlan(
+    { processors: request.processors, dates: request.dates, calendar, inputStats, outputStats, history, versions },
+    { force: request.force, includeBootstrap: request.includeBootstrap },
+  );
+}
+
+function uniqueTables(tables: readonly TableDef[]): TableDef[] {
+  const seen = new Map<string, TableDef>();
+  for (const t of tables) seen.set(qualifiedName(t), t);
+  return [...seen.values()];
+}
+
+export type { PairOutcome, RunStop } from './outcome.js';
+export type { PlanItem } from './plan.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';

@@ -1,0 +1,342 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { ErrorClass } from '../../vocabulary.js';
+import { ClassifiedError, OutputGuardError, SchemaMismatchError, WarehouseBusyError, errorMessage } from '../errors.js';
+import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
+import type { DayReplace, DayReplaceResult, Row, SqlParams, Warehouse } from '../warehouse.js';
+import { duckDbDialect } from './duckdb-dialect.js';
+import { appendValue, bindParams, readRows } from './duckdb-values.js';
+
+export interface DuckDbOptions {
+  /** The database file; `:memory:` for a throwaway warehouse. */
+  path: string;
+  /** Open without the write lock; a missing file then reads as an empty in-memory warehouse. */
+  readOnly: boolean;
+  /** Connections handed out at once (concurrent statements). Default 4. */
+  connections?: number;
+}
+
+/** Files this process has open: a second instance on one file would bypass DuckDB's OS lock. */
+const openFiles = new Set<string>();
+
+/** The embedded warehouse: one DuckDB file, datasets as schemas, a small pool of connections. */
+export class DuckDbWarehouse implements Warehouse {
+  readonly engine = 'duckdb' as const;
+  readonly dialect = duckDbDialect;
+  readonly maxConcurrency: number;
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private created = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly location: string,
+    readonly readOnly: boolean,
+    private readonly fileKey: string | undefined,
+    connections: number,
+  ) {
+    this.maxConcurrency = connections;
+  }
+
+  static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
+    const inMemory = options.path === ':memory:';
+    const absolute = inMemory ? undefined : resolve(options.path);
+    const missing = absolute !== undefined && !existsSync(absolute);
+    // A reader never creates the file: a missing warehouse is an empty one.
+    const target = inMemory || (options.readOnly && missing) ? ':memory:' : (absolute as string);
+    const fileKey = target === ':memory:' ? undefined : target;
+    if (fileKey && openFiles.has(fileKey)) {
+      throw new Error(`the warehouse ${options.path} is already open in this process`);
+    }
+    if (fileKey && !options.readOnly) mkdirSync(dirname(fileKey), { recursive: true });
+    const settings: Record<string, string> = { autoinstall_known_extensions: 'false', threads: '2' };
+    if (fileKey && options.readOnly) settings.access_mode = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(target, settings);
+    } catch (error) {
+      const message = errorMessage(error);
+      if (/Could not set lock|Conflicting lock/i.test(message)) {
+        const pid = /PID (\d+)/.exec(message)?.[1];
+        throw new WarehouseBusyError(options.path, pid ? Number(pid) : undefined);
+      }
+      throw error;
+    }
+    if (fileKey) openFiles.add(fileKey);
+    const warehouse = new DuckDbWarehouse(
+      instance,
+      options.path,
+      options.readOnly,
+      fileKey,
+      Math.max(1, options.connections ?? 4),
+    );
+    if (target === ':memory:' || !options.readOnly) {
+      for (const dataset of DATASETS) await warehouse.execute(`CREATE SCHEMA IF NOT EXISTS ${dataset}`);
+    }
+    return warehouse;
+  }
+
+  async query(sql: string, params?: SqlParams): Promise<Row[]> {
+    return this.withConnection(async (conn) => readRows(await conn.runAndReadAll(sql, bindParams(sql, params))));
+  }
+
+  async execute(sql: string, params?: SqlParams): Promise<void> {
+    await this.withConnection(async (conn) => {
+      await conn.run(sql, bindParams(sql, params));
+    });
+  }
+
+  async tableExists(table: TableDef): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $schema AND table_name = $name`,
+      { schema: table.dataset, name: table.name },
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
+
+  async ensureTables(tables: readonly TableDef[]): Promise<void> {
+    for (const table of tables) {
+      const name = this.dialect.table(table);
+      const existing = await this.query(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name`,
+        { schema: table.dataset, name: table.name },
+      );
+      if (existing.length === 0) {
+        if (this.readOnly && this.fileKey) continue; // an old file opened to read: missing tables read as absent
+        const columns = table.columns.map((c) => `${c.name} ${this.dialect.type(c.type)}`).join(', ');
+        await this.execute(`CREATE TABLE IF NOT EXISTS ${name} (${columns})`);
+        continue;
+      }
+      const types = new Map(existing.map((r) => [String(r.column_name), String(r.data_type)]));
+      for (const column of table.columns) {
+        const want = this.dialect.type(column.type);
+        const have = types.get(column.name);
+        if (have === undefined) {
+          if (!this.readOnly) await this.execute(`ALTER TABLE ${name} ADD COLUMN ${column.name} ${want}`);
+        } else if (have !== want) {
+          throw new SchemaMismatchError(
+            `${qualifiedName(table)}.${column.name} is ${have} in the warehouse but the tool writes ${want}`,
+          );
+        }
+      }
+    }
+  }
+
+  async replaceDay(write: DayReplace): Promise<DayReplaceResult> {
+    const { table, date } = write;
+    const name = this.dialect.table(table);
+    const dayFilter = `${table.dateColumn} = CAST($__day AS DATE)`;
+    const columns = table.columns.map((c) => c.name).join(', ');
+    const params = { ...write.params, __day: date };
+    return this.inTransaction(async (conn) => {
+      const count = async (sql: string) => Number(readRows(await conn.runAndReadAll(sql, bindParams(sql, params)))[0]?.n ?? 0);
+      const previousRows = await count(`SELECT count(*) AS n FROM ${name} WHERE ${dayFilter}`);
+      await conn.run(`DELETE FROM ${name} WHERE ${dayFilter}`, bindParams(dayFilter, params));
+      const insertSql = `INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${write.selectSql}) AS produced`;
+      const inserted = (await conn.run(insertSql, bindParams(insertSql, params))).rowsChanged;
+      const onDay = await count(`SELECT count(*) AS n FROM ${name} WHERE ${dayFilter}`);
+      if (onDay !== inserted) {
+        throw new OutputGuardError(`${inserted - onDay} of ${inserted} new rows of ${table.name} fall outside ${date}`, 'invalid-data');
+      }
+      const keyList = table.key.join(', ');
+      const duplicates = await count(
+        `SELECT count(*) AS n FROM (SELECT ${keyList} FROM ${name} WHERE ${dayFilter} GROUP BY ${keyList} HAVING count(*) > 1)`,
+      );
+      if (duplicates > 0) {
+        throw new OutputGuardError(`${duplicates} duplicate keys (${keyList}) in ${table.name} for ${date}`, 'invalid-data');
+      }
+      if (inserted < write.minRows) {
+        throw new OutputGuardError(
+          `${table.name} produced ${inserted} rows for ${date}, expected at least ${write.minRows}`,
+          'invalid-data',
+        );
+      }
+      if (!write.allowShrink && previousRows > 0 && inserted * 2 < previousRows) {
+        throw new OutputGuardError(
+          `${table.name} for ${date} would shrink from ${previousRows} to ${inserted} rows (use --allow-shrink to accept)`,
+          'shrink-guard',
+        );
+      }
+      if (write.checkSql) {
+        const problems = readRows(await conn.runAndReadAll(write.checkSql, bindParams(write.checkSql, params)));
+        if (problems.length > 0) {
+          const shown = problems.slice(0, 3).map((p) => String(p.problem)).join('; ');
+          throw new OutputGuardError(
+            `${table.name} for ${date}: ${problems.length} check failure(s): ${shown}`,
+            'invalid-data',
+          );
+        }
+      }
+      const result = { rowsWritten: inserted, previousRows };
+      if (write.alsoInsert) await insertWithSql(conn, write.alsoInsert.table, write.alsoInsert.rows(result));
+      return result;
+    });
+  }
+
+  async insertRows(table: TableDef, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (rows.length <= 50) {
+      await this.withConnection((conn) => insertWithSql(conn, table, rows));
+      return;
+    }
+    await this.inTransaction((conn) => appendRows(conn, table, rows));
+  }
+
+  async replaceDates(table: TableDef, dates: readonly string[], rows: readonly Row[]): Promise<number> {
+    return this.inTransaction(async (conn) => {
+      if (dates.length > 0) {
+        const sql = `DELETE FROM ${this.dialect.table(table)} WHERE ${table.dateColumn} IN (SELECT unnest(CAST($dates AS DATE[])))`;
+        await conn.run(sql, bindParams(sql, { dates }));
+      }
+      await appendRows(conn, table, rows);
+      return rows.length;
+    });
+  }
+
+  /** Columns of a local export against a table: unknown ones, missing required ones, rows and dates. */
+  async inspectFile(table: TableDef, path: string, format: FileFormat): Promise<FileCheck> {
+    const reader = fileReader(format);
+    const described = await this.query(`DESCRIBE SELECT * FROM ${reader}`, { path });
+    const columns = described.map((r) => String(r.column_name));
+    const known = new Set(table.columns.map((c) => c.name));
+    const unknown = columns.filter((c) => !known.has(c));
+    const missing = table.columns.filter((c) => c.required && !columns.includes(c.name)).map((c) => c.name);
+    if (unknown.length > 0 || missing.length > 0) return { columns, unknown, missing, rows: 0, dates: [] };
+    const stats = await this.query(
+      `SELECT count(*) AS n, list(DISTINCT CAST(${table.dateColumn} AS VARCHAR)) AS dates FROM ${reader}`,
+      { path },
+    );
+    const dates = ((stats[0]?.dates as string[] | null) ?? []).filter(Boolean).sort();
+    return { columns, unknown, missing, rows: Number(stats[0]?.n ?? 0), dates };
+  }
+
+  /** Replaces, in one transaction, the table's rows on the file's dates with the file's rows. */
+  async importFile(table: TableDef, path: string, format: FileFormat, fileColumns: readonly string[]): Promise<{ rows: number; dates: number }> {
+    const reader = fileReader(format);
+    const present = new Set(fileColumns);
+    const projection = table.columns
+      .map((c) => {
+        if (present.has(c.name)) return `${duckDbDialect.cast(c.name, c.type)} AS ${c.name}`;
+        if (c.name === 'processed_at') return `CAST(now() AS TIMESTAMP) AS processed_at`;
+        return `${duckDbDialect.cast('NULL', c.type)} AS ${c.name}`;
+      })
+      .join(', ');
+    const name = this.dialect.table(table);
+    return this.inTransaction(async (conn) => {
+      const stage = `CREATE OR REPLACE TEMP TABLE import_stage AS SELECT ${projection} FROM ${reader}`;
+      await conn.run(stage, bindParams(stage, { path }));
+      const counted = readRows(await conn.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT ${table.dateColumn}) AS d FROM import_stage`));
+      await conn.run(`DELETE FROM ${name} WHERE ${table.dateColumn} IN (SELECT DISTINCT ${table.dateColumn} FROM import_stage)`);
+      await conn.run(`INSERT INTO ${name} SELECT * FROM import_stage`);
+      await conn.run('DROP TABLE import_stage');
+      return { rows: Number(counted[0]?.n ?? 0), dates: Number(counted[0]?.d ?? 0) };
+    });
+  }
+
+  classifyError(error: unknown): ErrorClass {
+    if (error instanceof ClassifiedError) return error.errorClass;
+    const message = errorMessage(error);
+    if (/Conflict on|TransactionContext Error|write-write conflict/i.test(message)) return 'transient';
+    if (/No space left|disk full|Out of Memory/i.test(message)) return 'fatal';
+    return 'fatal';
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const conn of this.idle) conn.closeSync();
+    this.idle.length = 0;
+    this.instance.closeSync();
+    if (this.fileKey) openFiles.delete(this.fileKey);
+  }
+
+  private async inTransaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await work(conn);
+        await conn.run('COMMIT');
+        return result;
+      } catch (error) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  private async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.acquire();
+    try {
+      return await work(conn);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  private async acquire(): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('the warehouse is closed');
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    if (this.created < this.maxConcurrency + 1) {
+      this.created += 1;
+      return this.instance.connect();
+    }
+    return new Promise((resolveConn) => this.waiting.push(resolveConn));
+  }
+
+  private release(conn: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(conn);
+    else if (this.closed) conn.closeSync();
+    else this.idle.push(conn);
+  }
+}
+
+export type FileFormat = 'csv' | 'parquet' | 'json';
+
+export interface FileCheck {
+  columns: string[];
+  unknown: string[];
+  missing: string[];
+  rows: number;
+  dates: string[];
+}
+
+/** A table function reading the file bound as `$path` (never spliced into the SQL). */
+function fileReader(format: FileFormat): string {
+  if (format === 'csv') return `read_csv($path, header = true, auto_detect = true)`;
+  if (format === 'parquet') return `read_parquet($path)`;
+  return `read_json($path, format = 'newline_delimited')`;
+}
+
+/** A multi-row INSERT with every value bound as a parameter (small row counts: history). */
+async function insertWithSql(conn: DuckDBConnection, table: TableDef, rows: readonly Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const params: Record<string, SqlParams[string]> = {};
+  const tuples = rows.map((row, r) =>
+    `(${table.columns
+      .map((column, c) => {
+        const key = `v${r}_${c}`;
+        params[key] = (row[column.name] ?? null) as SqlParams[string];
+        return duckDbDialect.cast(`$${key}`, column.type);
+      })
+      .join(', ')})`,
+  );
+  const sql = `INSERT INTO ${duckDbDialect.table(table)} (${table.columns.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`;
+  await conn.run(sql, bindParams(sql, params));
+}
+
+async function appendRows(conn: DuckDBConnection, table: TableDef, rows: readonly Row[]): Promise<void> {
+  const appender = await conn.createAppender(table.name, table.dataset);
+  try {
+    for (const row of rows) {
+      for (const column of table.columns) appendValue(appender, column.type, row[column.name]);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}

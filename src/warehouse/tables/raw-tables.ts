@@ -1,0 +1,191 @@
+import { cols, defineTable, type TableDef } from '../schema.js';
+
+// Phase 2 raw tables with the seed system's column names (seed-data-model §1). Only the columns
+// the processors, checks and sample data use are declared; an import may carry fewer optional ones.
+
+const loadColumns = [...cols('source_file_path data_hash', 'STRING'), ...cols('processed_at', 'TIMESTAMP')];
+
+export const nbacSchedule = defineTable({
+  dataset: 'nba_raw',
+  name: 'nbac_schedule',
+  dateColumn: 'game_date',
+  key: ['game_id'],
+  columns: [
+    ...cols('game_id', 'STRING', true),
+    ...cols('game_date', 'DATE', true),
+    ...cols('game_date_est', 'TIMESTAMP'),
+    ...cols('season_year', 'INT64'),
+    ...cols('season_nba_format', 'STRING'),
+    ...cols('game_status', 'INT64', true),
+    ...cols('home_team_tricode away_team_tricode', 'STRING', true),
+    ...cols('home_team_score away_team_score', 'INT64'),
+    ...cols('winning_team_tricode', 'STRING'),
+    ...cols('is_regular_season is_playoffs is_all_star', 'BOOL'),
+    ...loadColumns,
+  ],
+});
+
+export const nbacTeamBoxscore = defineTable({
+  dataset: 'nba_raw',
+  name: 'nbac_team_boxscore',
+  dateColumn: 'game_date',
+  key: ['game_id', 'team_abbr'],
+  columns: [
+    ...cols('game_id', 'STRING', true),
+    ...cols('nba_game_id', 'STRING'),
+    ...cols('game_date', 'DATE', true),
+    ...cols('season_year', 'INT64'),
+    ...cols('team_abbr', 'STRING', true),
+    ...cols('is_home', 'BOOL'),
+    ...cols('minutes', 'STRING'),
+    ...cols(
+      'fg_made fg_attempted three_pt_made three_pt_attempted ft_made ft_attempted ' +
+        'offensive_rebounds defensive_rebounds total_rebounds assists steals blocks turnovers personal_fouls points plus_minus',
+      'INT64',
+    ),
+    ...loadColumns,
+  ],
+});
+
+const playerStatColumns = cols(
+  'points field_goals_made field_goals_attempted three_pointers_made three_pointers_attempted ' +
+    'free_throws_made free_throws_attempted offensive_rebounds defensive_rebounds total_rebounds ' +
+    'assists steals blocks turnovers personal_fouls',
+  'INT64',
+);
+
+export const nbacGamebookPlayerStats = defineTable({
+  dataset: 'nba_raw',
+  name: 'nbac_gamebook_player_stats',
+  dateColumn: 'game_date',
+  key: ['game_id', 'player_lookup'],
+  columns: [
+    ...cols('game_id', 'STRING', true),
+    ...cols('game_date', 'DATE', true),
+    ...cols('season_year', 'INT64'),
+    ...cols('home_team_abbr away_team_abbr', 'STRING'),
+    ...cols('player_lookup', 'STRING', true),
+    ...cols('player_name team_abbr player_status dnp_reason minutes', 'STRING'),
+    ...cols('minutes_decimal', 'FLOAT64'),
+    ...playerStatColumns,
+    ...cols('plus_minus', 'INT64'),
+    ...loadColumns,
+  ],
+});
+
+export const nbacPlayerBoxscores = defineTable({
+  dataset: 'nba_raw',
+  name: 'nbac_player_boxscores',
+  dateColumn: 'game_date',
+  key: ['game_id', 'player_lookup'],
+  columns: [
+    ...cols('game_id', 'STRING', true),
+    ...cols('game_date', 'DATE', true),
+    ...cols('season_year', 'INT64'),
+    ...cols('game_status', 'STRING'),
+    ...cols('home_team_abbr away_team_abbr', 'STRING'),
+    ...cols('player_lookup', 'STRING', true),
+    ...cols('player_name team_abbr minutes', 'STRING'),
+    ...cols('starter', 'BOOL'),
+    ...playerStatColumns,
+    ...cols('plus_minus', 'INT64'),
+    ...loadColumns,
+  ],
+});
+
+export const bdlPlayerBoxscores = defineTable({
+  dataset: 'nba_raw',
+  name: 'bdl_player_boxscores',
+  dateColumn: 'game_date',
+  key: ['game_id', 'player_lookup'],
+  columns: [
+    ...cols('game_id', 'STRING', true),
+    ...cols('game_date', 'DATE', true),
+    ...cols('season_year', 'INT64'),
+    ...cols('game_status', 'STRING'),
+    ...cols('home_team_abbr away_team_abbr', 'STRING'),
+    ...cols('player_lookup', 'STRING', true),
+    ...cols('player_full_name team_abbr minutes', 'STRING'),
+    ...cols(
+      'points field_goals_made field_goals_attempted three_pointers_made three_pointers_attempted ' +
+        'free_throws_made free_throws_attempted offensive_rebounds defensive_rebounds rebounds ' +
+        'assists steals blocks turnovers personal_fouls',
+      'INT64',
+    ),
+    ...loadColumns,
+  ],
+});
+
+export const oddsApiPlayerPointsProps = defineTable({
+  dataset: 'nba_raw',
+  name: 'odds_api_player_points_props',
+  dateColumn: 'game_date',
+  key: ['game_id', 'player_lookup', 'bookmaker', 'snapshot_timestamp'],
+  columns: [
+    ...cols('game_id', 'STRING', true),
+    ...cols('odds_api_event_id', 'STRING'),
+    ...cols('game_date', 'DATE', true),
+    ...cols('game_start_time snapshot_timestamp', 'TIMESTAMP'),
+    ...cols('minutes_before_tipoff', 'INT64'),
+    ...cols('bookmaker', 'STRING', true),
+    ...cols('player_lookup', 'STRING', true),
+    ...cols('player_name', 'STRING'),
+    ...cols('points_line', 'FLOAT64', true),
+    ...cols('over_price under_price', 'FLOAT64'),
+    ...cols('over_price_american under_price_american', 'INT64'),
+    ...cols('data_source', 'STRING'),
+    ...loadColumns,
+  ],
+});
+
+export const bettingprosPlayerPointsProps = defineTable({
+  dataset: 'nba_raw',
+  name: 'bettingpros_player_points_props',
+  dateColumn: 'game_date',
+  key: ['player_lookup', 'bookmaker', 'bet_side', 'market_type', 'created_at'],
+  columns: [
+    ...cols('game_date', 'DATE', true),
+    ...cols('market_type', 'STRING', true),
+    ...cols('player_lookup', 'STRING', true),
+    ...cols('player_name player_team', 'STRING'),
+    ...cols('bookmaker bet_side', 'STRING', true),
+    ...cols('points_line', 'FLOAT64', true),
+    ...cols('odds_american', 'INT64'),
+    ...cols('is_active is_best_line', 'BOOL'),
+    ...cols('bookmaker_last_update', 'TIMESTAMP'),
+    ...cols('opening_line', 'FLOAT64'),
+    ...cols('opening_odds', 'INT64'),
+    ...cols('opening_timestamp created_at', 'TIMESTAMP'),
+    ...loadColumns,
+  ],
+});
+
+export const bigdataballPlayByPlay = defineTable({
+  dataset: 'nba_raw',
+  name: 'bigdataball_play_by_play',
+  dateColumn: 'game_date',
+  key: ['game_id', 'event_id'],
+  columns: [
+    ...cols('game_id event_id', 'STRING', true),
+    ...cols('game_date', 'DATE', true),
+    ...cols('event_type event_subtype', 'STRING'),
+    ...cols('shot_made', 'BOOL'),
+    ...cols('shot_type', 'STRING'),
+    ...cols('shot_distance', 'FLOAT64'),
+    ...cols('player_1_lookup player_1_team_abbr player_2_lookup player_2_role', 'STRING'),
+    ...cols('home_team_abbr away_team_abbr data_source', 'STRING'),
+    ...loadColumns,
+  ],
+});
+
+/** Every raw table, in the order `sample-data` writes them. */
+export const RAW_TABLES: readonly TableDef[] = [
+  nbacSchedule,
+  nbacTeamBoxscore,
+  nbacGamebookPlayerStats,
+  nbacPlayerBoxscores,
+  bdlPlayerBoxscores,
+  oddsApiPlayerPointsProps,
+  bettingprosPlayerPointsProps,
+  bigdataballPlayByPlay,
+];

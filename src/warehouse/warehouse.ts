@@ -1,0 +1,59 @@
+import type { ErrorClass } from '../vocabulary.js';
+import type { SqlDialect } from './dialect.js';
+import type { TableDef } from './schema.js';
+
+export type SqlValue = string | number | boolean | null | readonly string[];
+export type SqlParams = Readonly<Record<string, SqlValue>>;
+/** A result row: DATE as `YYYY-MM-DD`, TIMESTAMP as ISO text, integers as numbers. */
+export type Row = Record<string, unknown>;
+
+/** One day of a table replaced by the rows of a SELECT, atomically, behind the output guards. */
+export interface DayReplace {
+  table: TableDef;
+  date: string;
+  /** Produces every column of `table`; rows of any other day make the write fail. */
+  selectSql: string;
+  params: SqlParams;
+  /** Fewer rows than this fails the day as `invalid-data` (0 rows is never a success). */
+  minRows: number;
+  /**
+   * Optional query over the new rows (the day's rows of the table, visible inside the write)
+   * that returns one row per violation with a `problem` column; any row fails the day.
+   */
+  checkSql?: string;
+  /** Let a day be replaced by fewer than half of its current rows. */
+  allowShrink: boolean;
+  /** Rows to insert into another table in the same transaction (run history), built from the result. */
+  alsoInsert?: { table: TableDef; rows: (result: DayReplaceResult) => readonly Row[] };
+}
+
+export interface DayReplaceResult {
+  rowsWritten: number;
+  previousRows: number;
+}
+
+/** The seam between the runner and an engine. */
+export interface Warehouse {
+  readonly engine: 'duckdb' | 'bigquery';
+  readonly dialect: SqlDialect;
+  /** Where the warehouse lives, for messages (a file path or a project). */
+  readonly location: string;
+  /** True when opened only to read (dry runs, status): writes throw. */
+  readonly readOnly: boolean;
+  /** Largest useful number of concurrent statements. */
+  readonly maxConcurrency: number;
+  query(sql: string, params?: SqlParams): Promise<Row[]>;
+  execute(sql: string, params?: SqlParams): Promise<void>;
+  /** Creates datasets and tables that are missing and adds missing columns; type conflicts throw. */
+  ensureTables(tables: readonly TableDef[]): Promise<void>;
+  /** Whether a table exists (a missing input table reads as empty). */
+  tableExists(table: TableDef): Promise<boolean>;
+  replaceDay(write: DayReplace): Promise<DayReplaceResult>;
+  /** Appends rows (history, sample data); one statement or appender per call. */
+  insertRows(table: TableDef, rows: readonly Row[]): Promise<void>;
+  /** Deletes the rows of `dates` and inserts `rows`, in one transaction. */
+  replaceDates(table: TableDef, dates: readonly string[], rows: readonly Row[]): Promise<number>;
+  /** The class of an error this engine raised. */
+  classifyError(error: unknown): ErrorClass;
+  close(): Promise<void>;
+}
