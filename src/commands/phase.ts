@@ -65,7 +65,17 @@ async function runPhase(
 ): Promise<void> {
   const { globals, out } = context;
   const dryRun = globals.dryRun;
-  const warehouse = await openWarehouse(context, { readOnly: dryRun });
+  // Facts that need the warehouse (does the season exist) come from a read-only look first, so a
+  // usage error never creates or changes the DuckDB file.
+  const reader = await openWarehouse(context, { readOnly: true });
+  let dates: string[];
+  try {
+    const schedule = await loadScheduleSeasons(reader);
+    ({ dates } = resolveDates(args.selector, schedule, { includePlayoffs: args.includePlayoffs, allowRecent: globals.allowRecent }));
+  } finally {
+    await reader.close();
+  }
+  const warehouse = dryRun ? await openWarehouse(context, { readOnly: true }) : await openWarehouse(context, { readOnly: false });
   const runId = newRunId();
   const logFile = globals.logFile ?? (dryRun ? undefined : join(logsDir(context), `${runId}.log`));
   const logger = createLogger(logFile, globals.verbose).child({ runId });
@@ -80,8 +90,6 @@ async function runPhase(
   };
   process.on('SIGINT', onSigint);
   try {
-    const schedule = await loadScheduleSeasons(warehouse);
-    const { dates } = resolveDates(args.selector, schedule, { includePlayoffs: args.includePlayoffs, allowRecent: globals.allowRecent });
     const commandLine = ['backfill', ...process.argv.slice(2)].map(shellQuote).join(' ');
     if (!dryRun) {
       runFile = new RunFile(runsDir(context), {

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { OutputGuardError, SchemaMismatchError, WarehouseBusyError } from '../../src/warehouse/errors.js';
+import { cols, defineTable } from '../../src/warehouse/schema.js';
+import { processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dayTable = defineTable({
+  dataset: 'nba_analytics',
+  name: 'guarded',
+  dateColumn: 'game_date',
+  key: ['id'],
+  columns: [...cols('game_date', 'DATE'), ...cols('id', 'STRING'), ...cols('value', 'INT64')],
+});
+
+const dir = tempDir();
+let warehouse: DuckDbWarehouse;
+let file: string;
+let n = 0;
+
+beforeEach(async () => {
+  n += 1;
+  file = join(dir, `w${n}.duckdb`);
+  warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false });
+  await warehouse.ensureTables([dayTable, processorRunHistory]);
+  await warehouse.execute(
+    `INSERT INTO nba_analytics.guarded SELECT DATE '2022-01-05', 'old' || i, i FROM range(10) t(i)
+     UNION ALL SELECT DATE '2022-01-06', 'keep' || i, i FROM range(3) t(i)`,
+  );
+});
+afterEach(async () => {
+  await warehouse.close();
+});
+
+const rowsOn = async (day: string) =>
+  (await warehouse.query(`SELECT id, value FROM nba_analytics.guarded WHERE game_date = CAST($d AS DATE) ORDER BY id`, { d: day })).map((r) => r.id);
+
+const newRows = (count: number, day = '2022-01-05') =>
+  `SELECT DATE '${day}' AS game_date, 'new' || i AS id, i AS value FROM range(${count}) t(i)`;
+
+describe('DuckDB warehouse', () => {
+  it('replaces one day atomically and writes history in the same transaction', async () => {
+    const result = await warehouse.replaceDay({
+      table: dayTable,
+      date: '2022-01-05',
+      selectSql: newRows(8),
+      params: {},
+      minRows: 1,
+      allowShrink: false,
+      alsoInsert: { table: processorRunHistory, rows: (r) => [{ run_id: 'r1', processor_name: 'guarded', data_date: '2022-01-05', status: 'success', rows_written: r.rowsWritten, attempts: 1, missing_dependencies: ['a', 'b'], started_at: '2022-01-05T01:02:03.000Z' }] },
+    });
+    expect(result).toEqual({ rowsWritten: 8, previousRows: 10 });
+    expect(await rowsOn('2022-01-05')).toHaveLength(8);
+    expect(await rowsOn('2022-01-06')).toEqual(['keep0', 'keep1', 'keep2']);
+    const history = await warehouse.query(`SELECT rows_written, missing_dependencies, started_at FROM nba_reference.processor_run_history`);
+    expect(history).toEqual([{ rows_written: 8, missing_dependencies: ['a', 'b'], started_at: '2022-01-05T01:02:03.000Z' }]);
+  });
+
+  it('keeps the old day when the new rows break a guard', async () => {
+    const attempt = (selectSql: string, minRows = 1, checkSql?: string) =>
+      warehouse.replaceDay({
+        table: dayTable,
+        date: '2022-01-05',
+        selectSql,
+        params: {},
+        minRows,
+        checkSql,
+        allowShrink: false,
+        alsoInsert: { table: processorRunHistory, rows: () => [{ run_id: 'r', processor_name: 'guarded', data_date: '2022-01-05', status: 'success' }] },
+      });
+    await expect(attempt(newRows(4))).rejects.toThrow(/would shrink from 10 to 4 rows/);
+    await expect(attempt(newRows(4))).rejects.toMatchObject({ errorClass: 'shrink-guard' });
+    await expect(attempt(`${newRows(9)} UNION ALL ${newRows(2, '2022-01-07')}`)).rejects.toThrow(/2 of 11 new rows of guarded fall outside 2022-01-05/);
+    await expect(attempt(`${newRows(9)} UNION ALL ${newRows(1)}`)).rejects.toThrow(/1 duplicate keys/);
+    await expect(attempt(newRows(9), 12)).rejects.toThrow(/produced 9 rows for 2022-01-05, expected at least 12/);
+    await expect(attempt(newRows(0), 1)).rejects.toBeInstanceOf(OutputGuardError);
+    await expect(attempt(newRows(9), 1, `SELECT 'value ' || value AS problem FROM nba_analytics.guarded WHERE game_date = CAST($__day AS DATE) AND value > 7`)).rejects.toThrow(
+      /1 check failure\(s\): value 8/,
+    );
+    await expect(attempt('SELECT no_such_column FROM nba_analytics.guarded')).rejects.toThrow(/no_such_column/);
+    expect(await rowsOn('2022-01-05')).toHaveLength(10);
+    expect(await warehouse.query(`SELECT * FROM nba_reference.processor_run_history`)).toEqual([]);
+  });
+
+  it('lets a day shrink with --allow-shrink', async () => {
+    const result = await warehouse.replaceDay({ table: dayTable, date: '2022-01-05', selectSql: newRows(2), params: {}, minRows: 1, allowShrink: true });
+    expect(result.rowsWritten).toBe(2);
+  });
+
+  it('adds new columns to an older table and refuses a type conflict', async () => {
+    const wider = defineTable({ ...dayTable, columns: [...dayTable.columns, ...cols('extra', 'FLOAT64')] });
+    await warehouse.ensureTables([wider]);
+    expect((await warehouse.query(`SELECT extra FROM nba_analytics.guarded LIMIT 1`))[0]).toEqual({ extra: null });
+    const conflicting = defineTable({ ...dayTable, columns: [...cols('game_date', 'DATE'), ...cols('id', 'INT64'), ...cols('value', 'INT64')] });
+    await expect(warehouse.ensureTables([conflicting])).rejects.toBeInstanceOf(SchemaMismatchError);
+    await expect(warehouse.ensureTables([conflicting])).rejects.toThrow('nba_analytics.guarded.id is VARCHAR in the warehouse but the tool writes BIGINT');
+  });
+
+  it('binds values as parameters, never as SQL text', async () => {
+    const hostile = "x'); DROP TABLE nba_analytics.guarded; --";
+    const rows = await warehouse.query(`SELECT count(*) AS n FROM nba_analytics.guarded WHERE id = $id`, { id: hostile });
+    expect(rows).toEqual([{ n: 0 }]);
+    expect(await warehouse.tableExists(dayTable)).toBe(true);
+  });
+
+  it('refuses a second open of the same file in one process', async () => {
+    await expect(DuckDbWarehouse.open({ path: file, readOnly: false })).rejects.toThrow(/already open in this process/);
+  });
+
+  it('reports another process holding the file as busy, with its pid', async () => {
+    await warehouse.close();
+    const child = spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api'; const i = await DuckDBInstance.create(${JSON.stringify(file)}); process.stdout.write('ready\\n'); setTimeout(() => {}, 20000);`,
+    ], { cwd: process.cwd() });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+        child.on('exit', () => reject(new Error('holder exited')));
+      });
+      const error = await DuckDbWarehouse.open({ path: file, readOnly: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WarehouseBusyError);
+      expect((error as WarehouseBusyError).holderPid).toBe(child.pid);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false });
+    }
+  });
+
+  it('reads a missing file as an empty warehouse without creating it', async () => {
+    const missing = join(dir, 'missing.duckdb');
+    const reader = await DuckDbWarehouse.open({ path: missing, readOnly: true });
+    expect(await reader.tableExists(dayTable)).toBe(false);
+    await reader.close();
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(missing)).toBe(false);
+  });
+});
