@@ -143,9 +143,9 @@ function retryCommand(context: CommandContext, commandName: string, processorNam
   const dates = retryDates(result.outcomes);
   if (dates.length === 0) return undefined;
   const failing = new Set(result.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run').map((o) => o.processor));
-  const named = processorNames.length > 0 ? processorNames.filter((n) => failing.has(n)) : [...failing];
-  const all = result.plan.map((i) => i.processor.name);
-  const showNames = named.length < new Set(all).size ? named : [];
+  // Name the failing processors when the user named processors or when not all of them failed.
+  const ofPhase = new Set(result.plan.map((i) => i.processor.name));
+  const showNames = processorNames.length > 0 || failing.size < ofPhase.size ? [...ofPhase].filter((n) => failing.has(n)) : [];
   return ['backfill', ...globalArgs(context.globals), commandName, ...showNames, '--dates', dates.join(',')].map(shellQuote).join(' ');
 }
 

@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { runCli } from '../helpers/cli.js';
+import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+let sample: Awaited<ReturnType<typeof sampleSeasonFile>>;
+
+beforeAll(async () => {
+  sample = await sampleSeasonFile(dir);
+});
+
+async function query(db: string, sql: string) {
+  const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: true });
+  try {
+    return await warehouse.query(sql);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+const WEEK = ['--start-date', '2021-10-19', '--end-date', '2021-10-25'];
+
+describe('backfill phase3 on the sample season', () => {
+  it('dry run prints the plan and writes nothing, also with --dry-run after the command', async () => {
+    const db = sample.copy('dry');
+    const before = statSync(db);
+    for (const args of [['--dry-run', 'phase3', ...WEEK], ['phase3', ...WEEK, '--dry-run']]) {
+      const result = await runCli(['--db', db, ...args]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/Plan \(dry run, nothing written\)/);
+      expect(result.stdout).toMatch(/player_game_summary \(phase 3\): 7 dates\n\s+run\s+7\s+2021-10-19\.\.2021-10-25 \(7\)/);
+    }
+    const after = statSync(db);
+    expect(after.size).toBe(before.size);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(readdirSync(dir).filter((n) => n === 'logs' || n === 'runs')).toEqual([]);
+    const tables = await query(db, `SELECT table_name FROM information_schema.tables WHERE table_schema IN ('nba_analytics', 'nba_reference')`);
+    expect(tables).toEqual([]);
+  });
+
+  it('runs a week, records a success row per (processor, game date), and a re-run writes nothing', async () => {
+    const db = sample.copy('week');
+    const first = await runCli(['--db', db, 'phase3', ...WEEK]);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stderr).toMatch(/^run \d{8}T\d{6}Z-[0-9a-f]{6}: phase3, 7 dates x 2 processors, log /);
+    expect(first.stdout).toMatch(/14 pairs, 14 succeeded, 0 failed/);
+    const history = await query(db, `SELECT processor_name, count(*) AS n, count(DISTINCT data_date) AS d, min(status) AS s, max(status) AS s2 FROM nba_reference.processor_run_history GROUP BY 1 ORDER BY 1`);
+    expect(history).toEqual([
+      { processor_name: 'player_game_summary', n: 7, d: 7, s: 'success', s2: 'success' },
+      { processor_name: 'team_offense_game_summary', n: 7, d: 7, s: 'success', s2: 'success' },
+    ]);
+    // Every game of the week: two team rows, and team points equal to the sum of the players'.
+    const games = await query(db, `SELECT count(*) AS n FROM (SELECT DISTINCT game_id FROM nba_raw.nbac_schedule WHERE game_status = 3 AND game_date BETWEEN '2021-10-19' AND '2021-10-25')`);
+    const teams = await query(db, `SELECT count(*) AS n FROM nba_analytics.team_offense_game_summary`);
+    expect(teams[0]?.n).toBe(2 * Number(games[0]?.n));
+    const mismatches = await query(
+      db,
+      `SELECT count(*) AS n FROM nba_analytics.team_offense_game_summary t
+       JOIN (SELECT game_id, team_abbr, sum(points) AS p FROM nba_analytics.player_game_summary GROUP BY ALL) p USING (game_id, team_abbr)
+       WHERE p.p <> t.points_scored`,
+    );
+    expect(mismatches).toEqual([{ n: 0 }]);
+    const logs = readdirSync(join(dir, 'logs'));
+    expect(logs.length).toBeGreaterThan(0);
+
+    const second = await runCli(['--db', db, 'phase3', ...WEEK]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/14 pairs, 0 succeeded, 0 failed, 0 not run, skipped: 14 up-to-date; 0 rows written/);
+    const after = await query(db, `SELECT count(*) AS n FROM nba_reference.processor_run_history`);
+    expect(after).toEqual([{ n: 14 }]);
+
+    // --force reprocesses; --json gives one document with the statuses.
+    const forced = await runCli(['--db', db, '--json', '--force', 'phase3', 'team-offense-game-summary', '--dates', '2021-10-20']);
+    expect(forced.code).toBe(0);
+    const doc = JSON.parse(forced.stdout);
+    expect(doc).toMatchObject({ ok: true, exitCode: 0, counts: { success: 1 }, outcomes: [{ processor: 'team_offense_game_summary', date: '2021-10-20', status: 'success' }] });
+  });
+
+  it('names the failed dates with their class and prints a retry command with the global options', async () => {
+    const db = sample.copy('failing');
+    const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: false });
+    await warehouse.execute(`DELETE FROM nba_raw.nbac_gamebook_player_stats WHERE game_date IN ('2021-10-21', '2021-10-23')`);
+    await warehouse.execute(`DELETE FROM nba_raw.nbac_player_boxscores WHERE game_date IN ('2021-10-21', '2021-10-23')`);
+    await warehouse.execute(`DELETE FROM nba_raw.bdl_player_boxscores WHERE game_date IN ('2021-10-21', '2021-10-23')`);
+    await warehouse.close();
+    const result = await runCli(['--db', db, '--concurrency', '2', 'phase3', 'player_game_summary', ...WEEK]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/player_game_summary: 2021-10-21 \(missing-dependency\), 2021-10-23 \(missing-dependency\)/);
+    expect(result.stdout).toContain(`Retry: backfill --db ${db} --concurrency 2 phase3 player_game_summary --dates 2021-10-21,2021-10-23`);
+    const failed = await query(db, `SELECT data_date, error_class, missing_dependencies FROM nba_reference.processor_run_history WHERE status = 'failed' ORDER BY 1`);
+    expect(failed.map((r) => r.data_date)).toEqual(['2021-10-21', '2021-10-23']);
+    expect(failed[0]?.missing_dependencies).toEqual(['nba_raw.nbac_gamebook_player_stats', 'nba_raw.nbac_player_boxscores', 'nba_raw.bdl_player_boxscores']);
+  });
+
+  it('refuses a held warehouse with one line naming the pid, run id and log file', async () => {
+    const db = sample.copy('held');
+    mkdirSync(join(dir, 'runs'), { recursive: true });
+    const holder = spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(${JSON.stringify(db)}); process.stdout.write('ready\\n'); setTimeout(() => {}, 30000);`,
+    ]);
+    try {
+      await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+      writeFileSync(join(dir, 'runs', 'holder.json'), JSON.stringify({ runId: '20261125T000000Z-abcdef', pid: holder.pid, state: 'running', logFile: 'logs/20261125T000000Z-abcdef.log', startedAt: new Date().toISOString() }));
+      const result = await runCli(['--db', db, 'phase3', ...WEEK]);
+      expect(result.code).toBe(3);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(new RegExp(`is in use by pid ${holder.pid}, run 20261125T000000Z-abcdef, log logs/20261125T000000Z-abcdef.log`));
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    expect(existsSync(db)).toBe(true);
+  });
+});

@@ -1,0 +1,24 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { runCli } from './cli.js';
+
+/**
+ * A DuckDB file with the 2021-22 sample season, built once per test file with the real CLI;
+ * `copy` gives each test its own file so tests stay independent.
+ */
+export async function sampleSeasonFile(dir: string): Promise<{ template: string; copy: (name: string) => string }> {
+  const template = join(dir, 'template', 'sample.duckdb');
+  if (!existsSync(template)) {
+    const result = await runCli(['--db', template, 'sample-data', '--seasons', '2021-22', '--seed', '1']);
+    expect(result.code, result.stderr).toBe(0);
+  }
+  return {
+    template,
+    copy: (name: string) => {
+      const target = join(dir, `${name}.duckdb`);
+      copyFileSync(template, target);
+      return target;
+    },
+  };
+}
