@@ -30,24 +30,34 @@ export function importCommand(): Command {
       const format = FORMATS[extname(file).toLowerCase()];
       if (!format) throw new UsageError(`unsupported file '${file}': expected .csv, .parquet, .json, .jsonl or .ndjson`);
       if (!existsSync(file)) throw new UsageError(`file not found: '${file}'`);
+      // The file is checked in a scratch in-memory engine first: a bad file never touches the warehouse.
+      const scratch = await DuckDbWarehouse.open({ path: ':memory:', readOnly: false });
+      const check = await scratch.inspectFile(table, resolve(file), format).finally(() => scratch.close());
+      if (check.unknown.length > 0 || check.missing.length > 0 || check.unconvertible.length > 0) {
+        const parts = [
+          check.unknown.length > 0 ? `unknown columns ${check.unknown.join(', ')}` : '',
+          check.missing.length > 0 ? `missing required columns ${check.missing.join(', ')}` : '',
+          check.unconvertible.length > 0 ? `values of the wrong type in ${check.unconvertible.join(', ')}` : '',
+        ].filter(Boolean);
+        throw new UsageError(`${file} does not fit nba_raw.${table.name}: ${parts.join('; ')} (columns: ${table.columns.map((c) => c.name).join(', ')})`);
+      }
       const warehouse = await openWarehouse(context, { readOnly: context.globals.dryRun });
       try {
         if (!(warehouse instanceof DuckDbWarehouse)) throw new UsageError('import needs the duckdb warehouse');
-        const check = await warehouse.inspectFile(table, resolve(file), format);
-        if (check.unknown.length > 0 || check.missing.length > 0) {
-          const parts = [
-            check.unknown.length > 0 ? `unknown columns ${check.unknown.join(', ')}` : '',
-            check.missing.length > 0 ? `missing required columns ${check.missing.join(', ')}` : '',
-          ].filter(Boolean);
-          throw new UsageError(`${file} does not fit nba_raw.${table.name}: ${parts.join('; ')} (columns: ${table.columns.map((c) => c.name).join(', ')})`);
-        }
         if (context.globals.dryRun) {
           context.out.result(`import (dry run): ${check.rows} rows for ${check.dates.length} dates would replace nba_raw.${table.name} on those dates`);
           context.out.json({ ok: true, exitCode: 0, dryRun: true, table: table.name, rows: check.rows, dates: check.dates.length });
           return;
         }
         await warehouse.ensureTables([table]);
-        const loaded = await warehouse.importFile(table, resolve(file), format, check.columns);
+        const loaded = await warehouse.importFile(table, resolve(file), format, check.columns).catch((error: unknown) => {
+          // A value that does not convert to its column's type is bad input; the transaction rolled back.
+          const message = error instanceof Error ? error.message : String(error);
+          if (/Conversion Error|Could not convert|Invalid Input Error/i.test(message)) {
+            throw new UsageError(`${file} has a value that does not fit nba_raw.${table.name}: ${message.split('\n')[0]}`);
+          }
+          throw error;
+        });
         context.out.json({ ok: true, exitCode: 0, table: table.name, rows: loaded.rows, dates: loaded.dates });
         context.out.result(`imported ${loaded.rows} rows into nba_raw.${table.name} for ${loaded.dates} dates (replacing their previous rows)`);
       } finally {

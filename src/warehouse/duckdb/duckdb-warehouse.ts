@@ -203,13 +203,19 @@ export class DuckDbWarehouse implements Warehouse {
     const known = new Set(table.columns.map((c) => c.name));
     const unknown = columns.filter((c) => !known.has(c));
     const missing = table.columns.filter((c) => c.required && !columns.includes(c.name)).map((c) => c.name);
-    if (unknown.length > 0 || missing.length > 0) return { columns, unknown, missing, rows: 0, dates: [] };
+    if (unknown.length > 0 || missing.length > 0) return { columns, unknown, missing, unconvertible: [], rows: 0, dates: [] };
+    const typed = table.columns.filter((c) => columns.includes(c.name));
+    const failures = typed
+      .map((c) => `count(*) FILTER (WHERE ${c.name} IS NOT NULL AND ${duckDbDialect.tryCast(c.name, c.type)} IS NULL) AS ${c.name}`)
+      .join(', ');
     const stats = await this.query(
-      `SELECT count(*) AS n, list(DISTINCT CAST(${table.dateColumn} AS VARCHAR)) AS dates FROM ${reader}`,
+      `SELECT count(*) AS n, list(DISTINCT TRY_CAST(${table.dateColumn} AS DATE)::VARCHAR) AS dates, ${failures} FROM ${reader}`,
       { path },
     );
-    const dates = ((stats[0]?.dates as string[] | null) ?? []).filter(Boolean).sort();
-    return { columns, unknown, missing, rows: Number(stats[0]?.n ?? 0), dates };
+    const first = stats[0] ?? {};
+    const unconvertible = typed.filter((c) => Number(first[c.name] ?? 0) > 0).map((c) => `${c.name} (${String(first[c.name])} not ${c.type})`);
+    const dates = ((first.dates as string[] | null) ?? []).filter(Boolean).sort();
+    return { columns, unknown, missing, unconvertible, rows: Number(first.n ?? 0), dates };
   }
 
   /** Replaces, in one transaction, the table's rows on the file's dates with the file's rows. */
@@ -300,6 +306,8 @@ export interface FileCheck {
   columns: string[];
   unknown: string[];
   missing: string[];
+  /** Columns with values that do not convert to the column's type, with their counts. */
+  unconvertible: string[];
   rows: number;
   dates: string[];
 }
