@@ -118,3 +118,40 @@ describe('backfill phase3 on the sample season', () => {
     expect(existsSync(db)).toBe(true);
   });
 });
+
+describe('Ctrl-C', () => {
+  it('lets in-flight dates finish, prints the summary with a retry command, exits 130, and the retry finishes the range', async () => {
+    const db = sample.copy('interrupted');
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), '--db', db, '--concurrency', '1', 'phase3', '--season', '2021-22'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const interrupted = new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!child.killed && /\d+\/174 dates/.test(stderr)) {
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    await interrupted;
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/stopping: letting in-flight dates finish/);
+    expect(stdout).toMatch(/interrupted in .*not run/);
+    const retry = /Retry: (backfill .*)/.exec(stdout)?.[1];
+    expect(retry).toMatch(/--concurrency 1 phase3 --dates \d{4}-\d{2}-\d{2},/);
+    const args = (retry as string).split(' ').slice(1);
+    const again = await runCli(args);
+    expect(again.code, again.stderr).toBe(0);
+    const missing = await query(
+      db,
+      `SELECT count(*) AS n FROM (SELECT DISTINCT game_date FROM nba_raw.nbac_schedule WHERE game_status = 3 AND game_date <= '2022-04-10') g
+       WHERE game_date NOT IN (SELECT game_date FROM nba_analytics.player_game_summary)`,
+    );
+    expect(missing).toEqual([{ n: 0 }]);
+  });
+});
