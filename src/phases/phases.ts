@@ -16,7 +16,13 @@ export const PHASES: readonly PhaseDefinition[] = [
   {
     phase: 3,
     mode: 'parallel',
-    processors: ['player_game_summary', 'team_offense_game_summary'],
+    processors: [
+      'player_game_summary',
+      'team_offense_game_summary',
+      'team_defense_game_summary',
+      'upcoming_player_game_context',
+      'upcoming_team_game_context',
+    ],
   },
   {
     phase: 4,

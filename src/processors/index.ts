@@ -1,9 +1,18 @@
 import { playerGameSummary } from './player-game-summary.js';
 import type { ProcessorDefinition } from './processor.js';
+import { teamDefenseGameSummary } from './team-defense-game-summary.js';
 import { teamOffenseGameSummary } from './team-offense-game-summary.js';
+import { upcomingPlayerGameContext } from './upcoming-player-game-context.js';
+import { upcomingTeamGameContext } from './upcoming-team-game-context.js';
 
 /** Every processor, Phase 3 then Phase 4; the phase list in src/phases orders them. */
-export const PROCESSORS: readonly ProcessorDefinition[] = [playerGameSummary, teamOffenseGameSummary];
+export const PROCESSORS: readonly ProcessorDefinition[] = [
+  playerGameSummary,
+  teamOffenseGameSummary,
+  teamDefenseGameSummary,
+  upcomingPlayerGameContext,
+  upcomingTeamGameContext,
+];
 
 /** Accepts `player_game_summary` and `player-game-summary`. */
 export function findProcessor(name: string): ProcessorDefinition | undefined {

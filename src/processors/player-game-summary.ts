@@ -9,6 +9,7 @@ import { defineProcessor } from './processor.js';
 import { finalGamesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
 import { PLAYER_SOURCES, resolvedPlayersCtes, sourceTierSql } from './sql/player-source.js';
 import { propLinesCtes } from './sql/prop-lines.js';
+import { zoneCountsSql } from './sql/shot-zones.js';
 
 export const playerGameSummaryTable = defineTable({
   dataset: 'nba_analytics',
@@ -61,21 +62,7 @@ export const playerGameSummary = defineProcessor({
   ${resolvedPlayersCtes(d, start, end)},
   player_games AS (SELECT game_date, player_lookup, MIN(tip_at) AS tip_at FROM resolved_players GROUP BY game_date, player_lookup),
   ${propLinesCtes(d, start, end)},
-  shot_zones AS (
-    SELECT game_date, player_1_lookup AS player_lookup,
-      COUNTIF(zone = 'paint') AS paint_attempts, COUNTIF(zone = 'paint' AND shot_made) AS paint_makes,
-      COUNTIF(zone = 'mid_range') AS mid_range_attempts, COUNTIF(zone = 'mid_range' AND shot_made) AS mid_range_makes,
-      COUNTIF(zone = 'three') AS three_attempts_pbp, COUNTIF(zone = 'three' AND shot_made) AS three_makes_pbp
-    FROM (
-      SELECT game_date, player_1_lookup, shot_made,
-        CASE WHEN shot_type = '3PT' OR LOWER(event_subtype) LIKE '%3pt%' OR shot_distance >= 23.75 THEN 'three'
-             WHEN shot_distance <= 8 THEN 'paint' ELSE 'mid_range' END AS zone
-      FROM (SELECT DISTINCT game_date, event_id, player_1_lookup, shot_made, shot_type, event_subtype, shot_distance
-            FROM ${d.table(bigdataballPlayByPlay)}
-            WHERE game_date BETWEEN ${start} AND ${end} AND event_type = 'shot' AND shot_distance IS NOT NULL) AS shots
-    ) AS zoned
-    GROUP BY game_date, player_1_lookup
-  )
+  shot_zones AS (${zoneCountsSql(d, start, end, 'game_date, player_lookup')})
 SELECT r.game_id, r.nba_game_id, r.game_date, ${seasonYearSql('r.game_date')} AS season_year,
   r.player_lookup, r.player_full_name, r.player_status, r.is_active, r.team_abbr, r.opponent_team_abbr, r.home_game,
   CASE WHEN r.is_active THEN ROUND(r.minutes_exact, 1) END AS minutes_played,

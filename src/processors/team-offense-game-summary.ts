@@ -1,7 +1,8 @@
 import { cols, defineTable } from '../warehouse/schema.js';
 import { nbacSchedule, nbacTeamBoxscore } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
-import { finalGamesSql, latestPerKey, minutesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
+import { finalGamesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
+import { paceSql, teamStatsCtes } from './sql/team-source.js';
 import { PLAYER_SOURCES, resolvedPlayersCtes } from './sql/player-source.js';
 
 export const teamOffenseGameSummaryTable = defineTable({
@@ -48,38 +49,10 @@ export const teamOffenseGameSummary = defineProcessor({
   expectedRows: { perGame: 2, description: '2 rows per final game' },
   select(d) {
     const { start, end } = rangeParams(d);
-    const boxscores = latestPerKey(
-      d,
-      `SELECT * FROM ${d.table(nbacTeamBoxscore)} WHERE game_date BETWEEN ${start} AND ${end}`,
-      'r.game_date, r.team_abbr',
-      ['game_id', 'points', 'fg_attempted', 'minutes'],
-    );
     return `WITH final_games AS (${finalGamesSql(d, start, end)}),
   team_games AS (${TEAM_GAMES_SQL}),
   ${resolvedPlayersCtes(d, start, end)},
-  box AS (
-    SELECT tg.game_date, tg.game_id, tg.team_abbr, 'nbac_team_boxscore' AS source, 'gold' AS tier,
-      ${minutesSql(d, 'b.minutes')} AS team_minutes, b.points, b.fg_made AS fg_makes, b.fg_attempted AS fg_attempts,
-      b.three_pt_made AS three_pt_makes, b.three_pt_attempted AS three_pt_attempts, b.ft_made AS ft_makes,
-      b.ft_attempted AS ft_attempts, b.offensive_rebounds, b.defensive_rebounds, b.assists, b.steals, b.blocks,
-      b.turnovers, b.personal_fouls
-    FROM team_games AS tg
-    JOIN (${boxscores}) AS b ON b.game_date = tg.game_date AND b.team_abbr = tg.team_abbr
-    WHERE b.points > 0 AND b.fg_attempted > 0
-  ),
-  reconstructed AS (
-    SELECT t.game_date, t.game_id, t.team_abbr, t.source, 'silver' AS tier, t.team_minutes, t.points, t.fg_makes,
-      t.fg_attempts, t.three_pt_makes, t.three_pt_attempts, t.ft_makes, t.ft_attempts, t.offensive_rebounds,
-      t.defensive_rebounds, t.assists, t.steals, t.blocks, t.turnovers, t.personal_fouls
-    FROM team_player_totals AS t
-    LEFT JOIN box ON box.game_id = t.game_id AND box.team_abbr = t.team_abbr
-    WHERE box.team_abbr IS NULL AND t.active_players >= 5
-  ),
-  team_rows AS (SELECT * FROM box UNION ALL SELECT * FROM reconstructed),
-  with_possessions AS (
-    SELECT s.*, s.fg_attempts + 0.44 * s.ft_attempts + s.turnovers - s.offensive_rebounds AS possessions_exact
-    FROM team_rows AS s
-  )
+  ${teamStatsCtes(d, start, end)}
 SELECT tg.game_id, tg.nba_game_id, tg.game_date, ${seasonYearSql('tg.game_date')} AS season_year,
   tg.team_abbr, tg.opponent_team_abbr, tg.home_game,
   s.points AS points_scored, s.fg_makes, s.fg_attempts, s.three_pt_makes, s.three_pt_attempts, s.ft_makes, s.ft_attempts,
@@ -88,7 +61,7 @@ SELECT tg.game_id, tg.nba_game_id, tg.game_date, ${seasonYearSql('tg.game_date')
   ROUND(s.team_minutes, 2) AS team_minutes,
   ROUND(s.possessions_exact, 2) AS possessions,
   ROUND(100 * ${d.safeDivide('s.points', 's.possessions_exact')}, 2) AS offensive_rating,
-  ROUND(${d.safeDivide('s.possessions_exact * 48', 's.team_minutes / 5')}, 2) AS pace,
+  ROUND(${paceSql(d, 's.possessions_exact', 's.team_minutes')}, 2) AS pace,
   ROUND(${d.safeDivide('s.points', '2 * (s.fg_attempts + 0.44 * s.ft_attempts)')}, 3) AS ts_pct,
   CASE WHEN s.team_minutes > 240.5 THEN ${d.cast('ROUND((s.team_minutes - 240) / 25)', 'INT64')} ELSE 0 END AS overtime_periods,
   CASE WHEN o.points IS NULL THEN NULL ELSE s.points > o.points END AS win_flag,
@@ -96,7 +69,7 @@ SELECT tg.game_id, tg.nba_game_id, tg.game_date, ${seasonYearSql('tg.game_date')
   s.source AS primary_source_used, s.tier AS data_quality_tier,
   ${d.currentTimestamp()} AS processed_at
 FROM team_games AS tg
-JOIN with_possessions AS s ON s.game_id = tg.game_id AND s.team_abbr = tg.team_abbr
-LEFT JOIN with_possessions AS o ON o.game_id = tg.game_id AND o.team_abbr = tg.opponent_team_abbr`;
+JOIN team_stats AS s ON s.game_id = tg.game_id AND s.team_abbr = tg.team_abbr
+LEFT JOIN team_stats AS o ON o.game_id = tg.game_id AND o.team_abbr = tg.opponent_team_abbr`;
   },
 });

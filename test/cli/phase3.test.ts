@@ -47,13 +47,14 @@ describe('backfill phase3 on the sample season', () => {
     const db = sample.copy('week');
     const first = await runCli(['--db', db, 'phase3', ...WEEK]);
     expect(first.code, first.stderr + first.stdout).toBe(0);
-    expect(first.stderr).toMatch(/^run \d{8}T\d{6}Z-[0-9a-f]{6}: phase3, 7 dates x 2 processors, log /);
-    expect(first.stdout).toMatch(/14 pairs, 14 succeeded, 0 failed/);
+    expect(first.stderr).toMatch(/^run \d{8}T\d{6}Z-[0-9a-f]{6}: phase3, 7 dates x 5 processors, log /);
+    expect(first.stdout).toMatch(/35 pairs, 35 succeeded, 0 failed/);
     const history = await query(db, `SELECT processor_name, count(*) AS n, count(DISTINCT data_date) AS d, min(status) AS s, max(status) AS s2 FROM nba_reference.processor_run_history GROUP BY 1 ORDER BY 1`);
-    expect(history).toEqual([
-      { processor_name: 'player_game_summary', n: 7, d: 7, s: 'success', s2: 'success' },
-      { processor_name: 'team_offense_game_summary', n: 7, d: 7, s: 'success', s2: 'success' },
-    ]);
+    expect(history).toEqual(
+      ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary', 'upcoming_player_game_context', 'upcoming_team_game_context'].map(
+        (processor_name) => ({ processor_name, n: 7, d: 7, s: 'success', s2: 'success' }),
+      ),
+    );
     // Every game of the week: two team rows, and team points equal to the sum of the players'.
     const games = await query(db, `SELECT count(*) AS n FROM (SELECT DISTINCT game_id FROM nba_raw.nbac_schedule WHERE game_status = 3 AND game_date BETWEEN '2021-10-19' AND '2021-10-25')`);
     const teams = await query(db, `SELECT count(*) AS n FROM nba_analytics.team_offense_game_summary`);
@@ -70,9 +71,9 @@ describe('backfill phase3 on the sample season', () => {
 
     const second = await runCli(['--db', db, 'phase3', ...WEEK]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/14 pairs, 0 succeeded, 0 failed, 0 not run, skipped: 14 up-to-date; 0 rows written/);
+    expect(second.stdout).toMatch(/35 pairs, 0 succeeded, 0 failed, 0 not run, skipped: 35 up-to-date; 0 rows written/);
     const after = await query(db, `SELECT count(*) AS n FROM nba_reference.processor_run_history`);
-    expect(after).toEqual([{ n: 14 }]);
+    expect(after).toEqual([{ n: 35 }]);
 
     // --force reprocesses; --json gives one document with the statuses.
     const forced = await runCli(['--db', db, '--json', '--force', 'phase3', 'team-offense-game-summary', '--dates', '2021-10-20']);
@@ -122,7 +123,7 @@ describe('backfill phase3 on the sample season', () => {
 describe('Ctrl-C', () => {
   it('lets in-flight dates finish, prints the summary with a retry command, exits 130, and the retry finishes the range', async () => {
     const db = sample.copy('interrupted');
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), '--db', db, '--concurrency', '1', 'phase3', '--season', '2021-22'], {
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), '--db', db, '--concurrency', '1', 'phase3', 'player_game_summary', '--season', '2021-22'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -143,7 +144,7 @@ describe('Ctrl-C', () => {
     expect(stderr).toMatch(/stopping: letting in-flight dates finish/);
     expect(stdout).toMatch(/interrupted in .*not run/);
     const retry = /Retry: (backfill .*)/.exec(stdout)?.[1];
-    expect(retry).toMatch(/--concurrency 1 phase3 --dates \d{4}-\d{2}-\d{2},/);
+    expect(retry).toMatch(/--concurrency 1 phase3 player_game_summary --dates \d{4}-\d{2}-\d{2},/);
     const args = (retry as string).split(' ').slice(1);
     const again = await runCli(args);
     expect(again.code, again.stderr).toBe(0);

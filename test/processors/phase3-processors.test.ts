@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playerGameSummary } from '../../src/processors/player-game-summary.js';
 import type { ProcessorDefinition } from '../../src/processors/processor.js';
+import { teamDefenseGameSummary } from '../../src/processors/team-defense-game-summary.js';
 import { teamOffenseGameSummary } from '../../src/processors/team-offense-game-summary.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Row } from '../../src/warehouse/warehouse.js';
@@ -136,5 +137,38 @@ describe('team_offense_game_summary on a hand-written day', () => {
     });
     // MIA: 90 pts; possessions = 75 + 8.8 + 5 - 10 = 78.8; ortg = 114.21
     expect(rows.get('MIA')).toMatchObject({ points_scored: 90, possessions: 78.8, offensive_rating: 114.21, ts_pct: 0.537, win_flag: false });
+  });
+});
+
+describe('team_defense_game_summary on a hand-written day', () => {
+  let rows: Map<string, Row>;
+  beforeAll(async () => {
+    rows = await run(teamDefenseGameSummary, 'defending_team_abbr');
+  });
+
+  it('sees the opponent offense from the defence', () => {
+    // NYK defends BOS: 110 allowed on 96.68 possessions -> rating 113.78; BOS pace 96.68
+    expect(rows.get('NYK')).toMatchObject({
+      game_id: '20220105_NYK_BOS', opponent_team_abbr: 'BOS', home_game: false, points_allowed: 110, opp_fg_attempts: 85,
+      opp_three_pt_makes: 12, opp_ft_attempts: 22, opp_offensive_rebounds: 10, opp_rebounds: 45, opp_turnovers: 12, turnovers_forced: 12,
+      opponent_possessions: 96.68, defensive_rating: 113.78, opponent_pace: 96.68, opponent_ts_pct: 0.581,
+      fouls_committed: 20, steals: 6, blocks: 4, defensive_rebounds: 30, win_flag: false, margin_of_victory: -15,
+      primary_source_used: 'nbac_team_boxscore', data_quality_tier: 'gold',
+    });
+    // BOS defends NYK (overtime): opponent pace per 48 = 98.8 x 48 / 53 = 89.48; rating 100 x 95 / 98.8 = 96.15
+    expect(rows.get('BOS')).toMatchObject({ points_allowed: 95, defensive_rating: 96.15, opponent_pace: 89.48, win_flag: true, margin_of_victory: 15 });
+  });
+
+  it("counts the opponent's shots by zone from play-by-play, NULL without it", () => {
+    // BOS shots (Tatum): paint 3 (2 made), mid 1 (0 made), three 2; three-point points allowed use the box: 3 x 12
+    expect(rows.get('NYK')).toMatchObject({
+      opp_paint_attempts: 3, opp_paint_makes: 2, opp_mid_range_attempts: 1, opp_mid_range_makes: 0,
+      points_in_paint_allowed: 4, mid_range_points_allowed: 0, three_pt_points_allowed: 36, shot_zones_available: true,
+    });
+    expect(rows.get('BOS')).toMatchObject({ opp_paint_attempts: null, points_in_paint_allowed: null, shot_zones_available: false });
+  });
+
+  it('uses the reconstructed opponent when its box score is missing', () => {
+    expect(rows.get('CHI')).toMatchObject({ points_allowed: 90, opponent_possessions: 78.8, defensive_rating: 114.21, primary_source_used: 'bdl_player_boxscores', data_quality_tier: 'silver', win_flag: true });
   });
 });

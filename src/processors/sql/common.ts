@@ -24,7 +24,7 @@ export function minutesSql(d: SqlDialect, text: string): string {
  */
 export function finalGamesSql(d: SqlDialect, from: string, to: string): string {
   return `SELECT game_date, game_id AS nba_game_id, home_team_tricode AS home_team_abbr,
-      away_team_tricode AS away_team_abbr, game_date_est AS tip_at,
+      away_team_tricode AS away_team_abbr, game_date_est AS tip_at, home_team_score, away_team_score,
       ${d.compactDate('game_date')} || '_' || away_team_tricode || '_' || home_team_tricode AS game_id
     FROM (
       SELECT s.*, ROW_NUMBER() OVER (
@@ -35,12 +35,14 @@ export function finalGamesSql(d: SqlDialect, from: string, to: string): string {
     WHERE version_rank = 1 AND game_status = 3 AND COALESCE(is_all_star, FALSE) = FALSE`;
 }
 
-/** Both sides of each final game: team, opponent, home flag. Needs a `final_games` CTE. */
+/** Both sides of each final game: team, opponent, home flag, scores. Needs a `final_games` CTE. */
 export const TEAM_GAMES_SQL = `SELECT game_date, game_id, nba_game_id, tip_at, home_team_abbr AS team_abbr,
-      away_team_abbr AS opponent_team_abbr, TRUE AS home_game FROM final_games
+      away_team_abbr AS opponent_team_abbr, TRUE AS home_game, home_team_score AS team_score,
+      away_team_score AS opponent_score FROM final_games
     UNION ALL
     SELECT game_date, game_id, nba_game_id, tip_at, away_team_abbr AS team_abbr,
-      home_team_abbr AS opponent_team_abbr, FALSE AS home_game FROM final_games`;
+      home_team_abbr AS opponent_team_abbr, FALSE AS home_game, away_team_score AS team_score,
+      home_team_score AS opponent_score FROM final_games`;
 
 /** Rows of `ranked` with the lowest `rn`; a portable stand-in for QUALIFY. */
 export function latestPerKey(d: SqlDialect, source: string, partitionBy: string, tieColumns: readonly string[]): string {
@@ -49,4 +51,9 @@ export function latestPerKey(d: SqlDialect, source: string, partitionBy: string,
         PARTITION BY ${partitionBy} ORDER BY r.processed_at DESC, ${d.hash(tieColumns.map((c) => `r.${c}`))}) AS dedup_rank
       FROM (${source}) AS r
     ) AS ranked WHERE dedup_rank = 1`;
+}
+
+/** `completeness_pct` = 100 x min(games in sample, N) / N (product.md §6). */
+export function completenessSql(gamesInSample: string, window: number): string {
+  return `ROUND(100.0 * LEAST(COALESCE(${gamesInSample}, 0), ${window}) / ${window}, 1)`;
 }
