@@ -21,6 +21,9 @@ export function createProgram(): Command {
   program.addCommand(
     phaseCommand({ name: 'phase3', phase: 3, description: 'run the Phase 3 analytics processors (in parallel) over dates' }),
   );
+  program.addCommand(
+    phaseCommand({ name: 'phase4', phase: 4, description: 'run the Phase 4 precompute chain over dates, in its fixed order per date' }),
+  );
   program.addCommand(seasonsCommand());
   program.addCommand(processorsCommand());
   program.addCommand(sampleDataCommand());

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { loadScheduleSeasons } from '../calendar/calendar.js';
+import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
+import { thinPhase3Windows } from '../runner/phase3-check.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import { EXIT, exitCodeForRun } from '../exit-code.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { createLogger } from '../reporting/logger.js';
@@ -14,6 +16,9 @@ import { commandContext, logsDir, openWarehouse, runsDir, TOOL_VERSION, type Com
 import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
 import { globalArgs, shellQuote } from './global-options.js';
 import { selectProcessors } from './processor-args.js';
+import { phaseProcessors } from '../phases/phases.js';
+import { PROCESSORS } from '../processors/index.js';
+import type { PlanItem } from '../runner/plan.js';
 import { join } from 'node:path';
 
 interface PhaseCommandSpec {
@@ -29,11 +34,12 @@ export function phaseCommand(spec: PhaseCommandSpec): Command {
     .argument('[processor...]', 'processors to run (default: all of the phase), e.g. player_game_summary')
     .option('--bootstrap-days <n>', 'Phase 4 skips the first N days of each season', '7')
     .option('--include-bootstrap', 'process the bootstrap days anyway', false);
+  if (spec.phase === 4) command.option('--with-upstream', 'also run the chain steps before the named processors', false);
   addDateOptions(command);
   return command.action(async (names: string[], _options: unknown, cmd: Command) => {
     const context = commandContext(cmd);
     const options = cmd.opts();
-    const processors = selectProcessors(spec.phase, names);
+    const processors = selectProcessors(spec.phase, names, Boolean(options.withUpstream));
     const selector = parseDateSelector(options);
     const bootstrapDays = Number(options.bootstrapDays);
     if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
@@ -91,7 +97,7 @@ async function runPhase(
   process.on('SIGINT', onSigint);
   try {
     const commandLine = ['backfill', ...process.argv.slice(2)].map(shellQuote).join(' ');
-    if (!dryRun) {
+    const openRunFile = (totalDates: number) => {
       runFile = new RunFile(runsDir(context), {
         runId,
         pid: process.pid,
@@ -101,14 +107,16 @@ async function runPhase(
         logFile: logFile ?? null,
         startedAt: new Date().toISOString(),
         updatedAt: new Date().toISOString(),
-        totalDates: dates.length,
+        totalDates,
         doneDates: 0,
         counts: {},
         currentPairs: [],
         etaMs: null,
       });
-      out.note(`run ${runId}: ${args.spec.name}, ${dates.length} dates x ${args.processors.length} processors${logFile ? `, log ${logFile}` : ''}`);
-    }
+      out.note(`run ${runId}: ${args.spec.name}, ${totalDates} dates x ${args.processors.length} processors${logFile ? `, log ${logFile}` : ''}`);
+      return runFile;
+    };
+    if (args.spec.phase === 4) await warnThinPhase3(context, warehouse, dates, args.bootstrapDays, args.includePlayoffs);
     const result = await runBackfill(
       {
         processors: args.processors,
@@ -124,7 +132,7 @@ async function runPhase(
         commandLine,
         toolVersion: TOOL_VERSION,
       },
-      { warehouse, logger, runId, stopSwitch, runFile, onProgress: (p) => out.note(formatProgress(p)) },
+      { warehouse, logger, runId, stopSwitch, openRunFile, onProgress: (p) => out.note(formatProgress(p)) },
     );
     const exitCode = exitCodeForRun(result, dryRun);
     const retry = retryCommand(context, args.spec.name, args.names.length > 0 ? args.processors.map((p) => p.name) : [], result);
@@ -137,6 +145,44 @@ async function runPhase(
     await warehouse.close();
     logger.flush?.();
   }
+}
+
+/** Warns (never stops) when Phase 3 lacks game dates inside the planned dates' lookback windows. */
+async function warnThinPhase3(context: CommandContext, warehouse: Warehouse, dates: string[], bootstrapDays: number, includePlayoffs: boolean): Promise<void> {
+  const first = dates[0];
+  const last = dates.at(-1);
+  if (!first || !last) return;
+  const seasons = knownSeasons(await loadScheduleSeasons(warehouse), includePlayoffs);
+  const calendar = new SeasonCalendar(seasons, await loadGameCounts(warehouse, calendarStart(seasons, first), last), bootstrapDays);
+  const planned = dates.filter((d) => calendar.games(d) > 0 && !calendar.isBootstrap(d));
+  for (const thin of await thinPhase3Windows(warehouse, calendar, planned)) {
+    context.out.warn(
+      `Phase 3 is thin: ${thin.table} has no rows on ${thin.missingDates.length} game date(s) (${compactDates(thin.missingDates)}) ` +
+        `inside the windows of ${thin.affectedDates} planned date(s); their Phase 4 rows will rest on less history`,
+    );
+  }
+}
+
+function calendarStart(seasons: ReturnType<typeof knownSeasons>, first: string): string {
+  return new SeasonCalendar(seasons, new Map(), 0).seasonStart(first);
+}
+
+function refusalLines(refused: readonly PlanItem[]): string[] {
+  const byProcessor = new Map<string, PlanItem[]>();
+  for (const item of refused) byProcessor.set(item.processor.name, [...(byProcessor.get(item.processor.name) ?? []), item]);
+  return [...byProcessor].map(([name, items]) => {
+    const missing = [...new Set(items.flatMap((i) => i.missingDependencies ?? []))];
+    return `  ${name}: ${compactDates(items.map((i) => i.date))} waits for ${missing.join(', ')}`;
+  });
+}
+
+/** The command that runs the missing upstream steps for the refused dates. */
+function runFirstCommand(context: CommandContext, refused: readonly PlanItem[]): string {
+  const upstream = [...new Set(refused.flatMap((i) => i.missingDependencies ?? []))];
+  const ordered = phaseProcessors(4, PROCESSORS).map((p) => p.name).filter((n) => upstream.includes(n));
+  const dates = [...new Set(refused.map((i) => i.date))].sort();
+  const command = ['backfill', ...globalArgs(context.globals), 'phase4', ...ordered, '--dates', dates.join(',')].map(shellQuote).join(' ');
+  return `${command}   (or repeat this command with --with-upstream)`;
 }
 
 function retryCommand(context: CommandContext, commandName: string, processorNames: string[], result: RunResult): string | undefined {
@@ -181,6 +227,12 @@ function report(
   if (result.noFinalGames) {
     const hint = context.globals.warehouse === 'duckdb' ? "; load one with 'backfill sample-data' or 'backfill import nbac_schedule FILE'" : '';
     out.error(`the schedule (nba_raw.nbac_schedule) has no final game between ${info.dates[0]} and ${info.dates.at(-1)}${hint}`);
+    return;
+  }
+  const refused = result.plan.filter((i) => i.action === 'refuse');
+  if (refused.length > 0 && !info.dryRun) {
+    out.error(`refused: ${refused.length} pair(s) need upstream steps that have not succeeded; nothing was written`);
+    out.result(`Refused (upstream-not-done):\n${refusalLines(refused).join('\n')}\nRun first: ${runFirstCommand(context, refused)}`);
     return;
   }
   if (info.dryRun) {

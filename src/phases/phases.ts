@@ -27,7 +27,13 @@ export const PHASES: readonly PhaseDefinition[] = [
   {
     phase: 4,
     mode: 'chain',
-    processors: [],
+    processors: [
+      'team_defense_zone_analysis',
+      'player_shot_zone_analysis',
+      'player_composite_factors',
+      'player_daily_cache',
+      'ml_feature_store',
+    ],
   },
 ];
 
@@ -123,4 +129,13 @@ export function phaseProcessors(
     if (!processor) throw new Error(`phase ${phase} lists unknown processor ${name}`);
     return processor;
   });
+}
+
+/** Processors that must succeed for a date before `name` runs for it: the earlier steps of its chain. */
+export function chainPredecessors(name: string, phases: readonly PhaseDefinition[] = PHASES): string[] {
+  for (const phase of phases) {
+    const index = phase.processors.indexOf(name);
+    if (index >= 0) return phase.mode === 'chain' ? phase.processors.slice(0, index) : [];
+  }
+  return [];
 }

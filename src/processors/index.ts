@@ -1,6 +1,11 @@
+import { mlFeatureStore } from './ml-feature-store.js';
+import { playerCompositeFactors } from './player-composite-factors.js';
+import { playerDailyCache } from './player-daily-cache.js';
 import { playerGameSummary } from './player-game-summary.js';
+import { playerShotZoneAnalysis } from './player-shot-zone-analysis.js';
 import type { ProcessorDefinition } from './processor.js';
 import { teamDefenseGameSummary } from './team-defense-game-summary.js';
+import { teamDefenseZoneAnalysis } from './team-defense-zone-analysis.js';
 import { teamOffenseGameSummary } from './team-offense-game-summary.js';
 import { upcomingPlayerGameContext } from './upcoming-player-game-context.js';
 import { upcomingTeamGameContext } from './upcoming-team-game-context.js';
@@ -12,6 +17,11 @@ export const PROCESSORS: readonly ProcessorDefinition[] = [
   teamDefenseGameSummary,
   upcomingPlayerGameContext,
   upcomingTeamGameContext,
+  teamDefenseZoneAnalysis,
+  playerShotZoneAnalysis,
+  playerCompositeFactors,
+  playerDailyCache,
+  mlFeatureStore,
 ];
 
 /** Accepts `player_game_summary` and `player-game-summary`. */

@@ -6,7 +6,7 @@ import { errorMessage } from '../warehouse/errors.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { insertHistory, pairKey, processorRunHistory, type HistoryRow } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
-import type { PlanItem } from './plan.js';
+import type { PairDecision, PlanItem } from './plan.js';
 import { decide, type AttemptCounts, type RetryPolicy } from './retry-policy.js';
 
 /** Lets Ctrl-C (or a test) stop a run between pairs. */
@@ -26,6 +26,8 @@ export interface ExecuteOptions {
   stopSwitch: StopSwitch;
   /** Called once per pair as it finishes (skips included). */
   onOutcome?: (outcome: PairOutcome) => void;
+  /** Decides a deferred pair again from fresh statistics, right before it runs. */
+  refresh?: (item: PlanItem) => Promise<PairDecision>;
   /** Called when a pair starts. */
   onStart?: (item: PlanItem) => void;
   sleep?: (ms: number, switchToWatch: StopSwitch) => Promise<void>;
@@ -68,21 +70,30 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   const runnable = items
     .filter((i) => i.action === 'run')
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  const inPlan = new Set(runnable.map((i) => pairKey(i.processor.name, i.date)));
+  const planned = new Map(items.map((i) => [pairKey(i.processor.name, i.date), i]));
+
+  /** The outcome of an upstream pair: awaited when it runs, immediate when the plan decided it. */
+  const upstreamOutcome = (name: string, date: string): Promise<PairOutcome> | PairOutcome | undefined => {
+    const key = pairKey(name, date);
+    const running = done.get(key);
+    if (running) return running;
+    const item = planned.get(key);
+    return item ? immediateOutcome(item) : undefined;
+  };
 
   const schedule = (item: PlanItem): Promise<PairOutcome> => {
-    const upstream = item.processor.dependsOn
-      .filter((name) => inPlan.has(pairKey(name, item.date)))
-      .map((name) => done.get(pairKey(name, item.date)) as Promise<PairOutcome>);
+    const upstream = item.upstream.map((name) => upstreamOutcome(name, item.date)).filter((u) => u !== undefined);
     return Promise.all(upstream).then((ups) => {
-      const failedUp = ups.find((u) => u.status !== 'success');
+      const failedUp = ups.find((u) => u.status !== 'success' && !(u.status === 'skipped' && u.skipReason === 'up-to-date'));
       if (failedUp) {
         return notRun(item, 'upstream-not-done', `${failedUp.processor} did not succeed for ${item.date}`);
       }
       return limit(async () => {
         if (stopSwitch.stop) return notRun(item, 'interrupted', stopSwitch.stop.reason);
-        options.onStart?.(item);
-        const outcome = await runPair(item);
+        const decided = item.deferred && options.refresh ? await redecide(item, await options.refresh(item)) : item;
+        if (decided.action !== 'run') return finishImmediately(decided);
+        options.onStart?.(decided);
+        const outcome = await runPair(decided);
         if (outcome.status === 'success' || outcome.status === 'failed') {
           recent.push(outcome.status === 'failed');
           if (recent.length > BREAKER_WINDOW) recent.shift();
@@ -104,6 +115,21 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   for (const item of runnable) done.set(pairKey(item.processor.name, item.date), schedule(item));
   await Promise.all(done.values());
   return { outcomes, stop: stopSwitch.stop };
+
+  /** A deferred pair re-decided as up to date or failing: finish it the way the plan would have. */
+  async function finishImmediately(item: PlanItem): Promise<PairOutcome> {
+    if (item.action === 'fail') {
+      await insertHistory(warehouse, [
+        historyRow(options, item, new Date(), new Date(), {
+          status: 'failed',
+          errorClass: 'missing-dependency',
+          errors: [{ attempt: 0, class: 'missing-dependency', message: item.message }],
+          missing: item.missingDependencies ?? null,
+        }),
+      ]);
+    }
+    return immediateOutcome(item);
+  }
 
   async function runPair(item: PlanItem): Promise<PairOutcome> {
     const started = new Date();
@@ -152,6 +178,20 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
       }
     }
   }
+}
+
+/** Applies an execution-time decision to a deferred plan item. */
+async function redecide(item: PlanItem, decision: PairDecision): Promise<PlanItem> {
+  if (decision.action === 'run') return { ...item, fingerprint: decision.fingerprint };
+  if (decision.action === 'skip') return { ...item, action: 'skip', skipReason: 'up-to-date', fingerprint: decision.fingerprint };
+  return {
+    ...item,
+    action: 'fail',
+    errorClass: 'missing-dependency',
+    missingDependencies: decision.missing,
+    message: `no rows on ${item.date} in ${decision.missing.join(' or ')}`,
+    fingerprint: decision.fingerprint,
+  };
 }
 
 const sqlCache = new WeakMap<ProcessorDefinition, Map<string, string>>();

@@ -85,11 +85,16 @@ export function fingerprint(
   return shortHash(JSON.stringify({ version, inputs }));
 }
 
-/** Names of the tables of each required group that has no rows on the date (empty when satisfied). */
-export function missingDependencies(processor: ProcessorDefinition, stats: InputStats, date: IsoDate): string[] {
+/** Tables of each required group with no rows on the date (empty when satisfied); `assumePresent` tables count as present. */
+export function missingDependencies(
+  processor: ProcessorDefinition,
+  stats: InputStats,
+  date: IsoDate,
+  assumePresent: ReadonlySet<string> = new Set(),
+): string[] {
   const missing: string[] = [];
   for (const group of processor.requires) {
-    const satisfied = group.tables.some((t) => statsFor(stats, t, date).rows > 0);
+    const satisfied = group.tables.some((t) => assumePresent.has(qualifiedName(t)) || statsFor(stats, t, date).rows > 0);
     if (!satisfied) missing.push(...group.tables.map(qualifiedName));
   }
   return missing;

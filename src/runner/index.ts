@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
 import { maxDate, minDate, type IsoDate } from '../calendar/dates.js';
+import { chainPredecessors } from '../phases/phases.js';
 import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
 import { qualifiedName, type TableDef } from '../warehouse/schema.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { executePlan, type StopSwitch } from './execute.js';
-import { loadInputStats, processorVersion } from './fingerprint.js';
+import { loadInputStats, processorVersion, type InputStats } from './fingerprint.js';
 import { processorRunHistory, readLatestStates } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
-import { buildPlan, type PlanItem } from './plan.js';
+import { buildPlan, decidePair, type PairDecision, type PlanInputs, type PlanItem } from './plan.js';
 import { ProgressTracker, type ProgressSnapshot } from './progress.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunFile } from './run-file.js';
@@ -27,6 +28,8 @@ export interface RunRequest {
   policy: RetryPolicy;
   commandLine: string;
   toolVersion: string;
+  /** Same-date predecessors of a processor; default: its chain in src/phases. */
+  upstreamOf?: (name: string) => readonly string[];
 }
 
 export interface RunServices {
@@ -34,7 +37,8 @@ export interface RunServices {
   logger: Logger;
   runId: string;
   stopSwitch: StopSwitch;
-  runFile?: RunFile;
+  /** Creates the run file once the plan is accepted (a refused or dry run leaves none). */
+  openRunFile?: (totalDates: number) => RunFile;
   /** Called every 10 finished dates and at the end. */
   onProgress?: (snapshot: ProgressSnapshot) => void;
 }
@@ -53,17 +57,19 @@ export interface RunResult {
 export async function runBackfill(request: RunRequest, services: RunServices): Promise<RunResult> {
   const started = Date.now();
   const { warehouse, logger } = services;
-  const plan = await planRun(request, warehouse);
+  const { plan, inputs } = await planRun(request, warehouse);
   const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0 };
   if (!plan.some((item) => item.games > 0)) {
     result.noFinalGames = true;
     result.elapsedMs = Date.now() - started;
     return result;
   }
-  if (request.dryRun) {
+  // A refused pair refuses the run: nothing is written until its upstream has been run.
+  if (request.dryRun || plan.some((item) => item.action === 'refuse')) {
     result.elapsedMs = Date.now() - started;
     return result;
   }
+  const runFile = services.openRunFile?.(new Set(plan.map((i) => i.date)).size);
   await warehouse.ensureTables([...request.processors.map((p) => p.table), processorRunHistory]);
   const progress = new ProgressTracker(plan.map((i) => i.date));
   const counts: Record<string, number> = {};
@@ -80,9 +86,10 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
     toolVersion: request.toolVersion,
     logger,
     stopSwitch: services.stopSwitch,
+    refresh: (item) => refreshPair(item, warehouse, inputs, request.force),
     onStart: (item) => {
       current.add(`${item.processor.name} ${item.date}`);
-      services.runFile?.update({ currentPairs: [...current] });
+      runFile?.update({ currentPairs: [...current] });
     },
     onOutcome: (outcome) => {
       current.delete(`${outcome.processor} ${outcome.date}`);
@@ -90,7 +97,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
       counts[key] = (counts[key] ?? 0) + 1;
       const dateDone = progress.record(outcome);
       const snapshot = progress.snapshot();
-      services.runFile?.update({ counts, currentPairs: [...current], doneDates: snapshot.doneDates, etaMs: snapshot.etaMs });
+      runFile?.update({ counts, currentPairs: [...current], doneDates: snapshot.doneDates, etaMs: snapshot.etaMs });
       // A line every 10 dates finished by real work; dates skipped by rule at the start print none.
       const tens = Math.floor(snapshot.doneDates / 10);
       if (dateDone && outcome.attempts > 0 && tens > printedTens) {
@@ -107,24 +114,43 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
 }
 
 /** Reads the calendar, history and input statistics with grouped queries, then builds the plan. */
-export async function planRun(request: RunRequest, warehouse: Warehouse): Promise<PlanItem[]> {
-  const first = minDate(request.dates);
-  const last = maxDate(request.dates);
-  if (first === undefined || last === undefined) return [];
+export async function planRun(request: RunRequest, warehouse: Warehouse): Promise<{ plan: PlanItem[]; inputs: PlanInputs }> {
+  const first = minDate(request.dates) ?? '1970-01-01';
+  const last = maxDate(request.dates) ?? first;
   const seasons = knownSeasons(await loadScheduleSeasons(warehouse), request.includePlayoffs);
   const calendar = new SeasonCalendar(seasons, await loadGameCounts(warehouse, first, last), request.bootstrapDays);
   const windowStart = request.processors.some((p) => p.lookback) ? minDate([first, calendar.seasonStart(first)]) ?? first : first;
   const inputs = uniqueTables(request.processors.flatMap(inputTables));
+  const upstreamOf = request.upstreamOf ?? ((name: string) => chainPredecessors(name));
+  const withUpstream = [...new Set(request.processors.flatMap((p) => [p.name, ...upstreamOf(p.name)]))];
   const [inputStats, outputStats, history] = await Promise.all([
     loadInputStats(warehouse, inputs, windowStart, last),
     loadInputStats(warehouse, request.processors.map((p) => p.table), first, last),
-    readLatestStates(warehouse, request.processors.map((p) => p.name), first, last),
+    readLatestStates(warehouse, withUpstream, first, last),
   ]);
   const versions = new Map(request.processors.map((p) => [p.name, processorVersion(p, warehouse.dialect)]));
-  return buildPlan(
-    { processors: request.processors, dates: request.dates, calendar, inputStats, outputStats, history, versions },
-    { force: request.force, includeBootstrap: request.includeBootstrap },
-  );
+  const planInputs = { processors: request.processors, dates: request.dates, calendar, inputStats, outputStats, history, versions, upstreamOf };
+  return { plan: buildPlan(planInputs, { force: request.force, includeBootstrap: request.includeBootstrap }), inputs: planInputs };
+}
+
+/**
+ * Decides a deferred pair again right before it runs: its inputs written earlier in this run are
+ * read fresh (one grouped query per such table), so its fingerprint, its required inputs and its
+ * up-to-date check see what its upstream just wrote.
+ */
+export async function refreshPair(item: PlanItem, warehouse: Warehouse, inputs: PlanInputs, force: boolean): Promise<PairDecision> {
+  const produced = new Set(inputs.processors.map((p) => qualifiedName(p.table)));
+  const stale = inputTables(item.processor).filter((t) => produced.has(qualifiedName(t)));
+  const from = item.processor.lookback ? item.seasonStart : item.date;
+  const [fresh, output] = await Promise.all([
+    loadInputStats(warehouse, stale, from, item.date),
+    loadInputStats(warehouse, [item.processor.table], item.date, item.date),
+  ]);
+  const inputStats: InputStats = new Map(inputs.inputStats);
+  for (const [table, byDate] of fresh) inputStats.set(table, byDate);
+  const outputStats: InputStats = new Map(inputs.outputStats);
+  for (const [table, byDate] of output) outputStats.set(table, byDate);
+  return decidePair(item.processor, item.date, item.seasonStart, { ...inputs, inputStats, outputStats }, force);
 }
 
 function uniqueTables(tables: readonly TableDef[]): TableDef[] {

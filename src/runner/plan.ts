@@ -1,7 +1,7 @@
 import type { SeasonCalendar } from '../calendar/calendar.js';
 import type { IsoDate } from '../calendar/dates.js';
 import type { ProcessorDefinition } from '../processors/processor.js';
-import { minimumRows } from '../processors/processor.js';
+import { inputTables, minimumRows } from '../processors/processor.js';
 import type { ErrorClass, SkipReason } from '../vocabulary.js';
 import { qualifiedName } from '../warehouse/schema.js';
 import { fingerprint, missingDependencies, statsFor, type InputStats } from './fingerprint.js';
@@ -33,6 +33,13 @@ export interface PlanItem {
   minRows: number;
   /** Write a history row for this skip (not when the latest row already records the same skip). */
   recordSkip: boolean;
+  /** Same-date processors of this run that must succeed first (the chain before it). */
+  upstream: string[];
+  /**
+   * The pair reads a table this run rewrites first: whether it is up to date (and its inputs
+   * present) is decided again right before it runs, from fresh statistics.
+   */
+  deferred: boolean;
 }
 
 export interface PlanOptions {
@@ -51,6 +58,35 @@ export interface PlanInputs {
   outputStats: InputStats;
   history: ReadonlyMap<string, PairState>;
   versions: ReadonlyMap<string, string>;
+  /** The processors that must have succeeded for a date before this one (its chain predecessors). */
+  upstreamOf: (name: string) => readonly string[];
+}
+
+/** The decision for a pair that no rule skips: fail (missing input), up to date, or run. */
+export type PairDecision =
+  | { action: 'fail'; fingerprint: string; missing: string[] }
+  | { action: 'skip'; fingerprint: string }
+  | { action: 'run'; fingerprint: string };
+
+/**
+ * Fingerprint, required inputs and up-to-date check of one pair from the given statistics.
+ * `assumePresent` lists tables this run writes before the pair runs: they satisfy their group.
+ */
+export function decidePair(
+  processor: ProcessorDefinition,
+  date: IsoDate,
+  seasonStart: IsoDate,
+  inputs: Pick<PlanInputs, 'inputStats' | 'outputStats' | 'history' | 'versions'>,
+  force: boolean,
+  assumePresent: ReadonlySet<string> = new Set(),
+): PairDecision {
+  const version = inputs.versions.get(processor.name) ?? '';
+  const print = fingerprint(processor, version, inputs.inputStats, date, seasonStart);
+  const missing = missingDependencies(processor, inputs.inputStats, date, assumePresent);
+  if (missing.length > 0) return { action: 'fail', fingerprint: print, missing };
+  const latest = inputs.history.get(pairKey(processor.name, date));
+  if (!force && isUpToDate(latest, print, inputs.outputStats, processor, date)) return { action: 'skip', fingerprint: print };
+  return { action: 'run', fingerprint: print };
 }
 
 /**
@@ -59,41 +95,87 @@ export interface PlanInputs {
  */
 export function buildPlan(inputs: PlanInputs, options: PlanOptions): PlanItem[] {
   const items: PlanItem[] = [];
+  const inRun = new Set(inputs.processors.map((p) => p.name));
+  const producer = new Map(inputs.processors.map((p) => [qualifiedName(p.table), p.name]));
+  /** Dates each processor of the run will rewrite. */
+  const rewrites = new Map<string, IsoDate[]>(inputs.processors.map((p) => [p.name, []]));
   for (const date of inputs.dates) {
     const games = inputs.calendar.games(date);
     const seasonStart = inputs.calendar.seasonStart(date);
+    const byName = new Map<string, PlanItem>();
     for (const processor of inputs.processors) {
-      const base = { processor, date, seasonStart, games, minRows: minimumRows(processor.expectedRows, games) };
-      const latest = inputs.history.get(pairKey(processor.name, date));
-      const ruleSkip = skipRule(processor, date, games, inputs.calendar, options);
-      if (ruleSkip) {
-        const alreadyRecorded = latest?.status === 'skipped' && latest.skipReason === ruleSkip;
-        items.push({ ...base, action: 'skip', skipReason: ruleSkip, recordSkip: !alreadyRecorded });
-        continue;
-      }
-      const version = inputs.versions.get(processor.name) ?? '';
-      const print = fingerprint(processor, version, inputs.inputStats, date, seasonStart);
-      const missing = missingDependencies(processor, inputs.inputStats, date);
-      if (missing.length > 0) {
-        items.push({
-          ...base,
-          action: 'fail',
-          errorClass: 'missing-dependency',
-          missingDependencies: missing,
-          message: `no rows on ${date} in ${missing.join(' or ')}`,
-          fingerprint: print,
-          recordSkip: false,
-        });
-        continue;
-      }
-      if (!options.force && isUpToDate(latest, print, inputs.outputStats, processor, date)) {
-        items.push({ ...base, action: 'skip', skipReason: 'up-to-date', fingerprint: print, recordSkip: false });
-        continue;
-      }
-      items.push({ ...base, action: 'run', fingerprint: print, recordSkip: false });
+      const upstream = inputs.upstreamOf(processor.name).filter((name) => inRun.has(name));
+      const base = { processor, date, seasonStart, games, minRows: minimumRows(processor.expectedRows, games), upstream, deferred: false };
+      const item = planPair(base, inputs, options, inRun, producer, rewrites, byName);
+      byName.set(processor.name, item);
+      if (item.action === 'run') rewrites.get(processor.name)?.push(date);
+      items.push(item);
     }
   }
   return items;
+}
+
+function planPair(
+  base: Omit<PlanItem, 'action' | 'recordSkip'>,
+  inputs: PlanInputs,
+  options: PlanOptions,
+  inRun: ReadonlySet<string>,
+  producer: ReadonlyMap<string, string>,
+  rewrites: ReadonlyMap<string, IsoDate[]>,
+  sameDate: ReadonlyMap<string, PlanItem>,
+): PlanItem {
+  const { processor, date, seasonStart, games } = base;
+  const latest = inputs.history.get(pairKey(processor.name, date));
+  const ruleSkip = skipRule(processor, date, games, inputs.calendar, options);
+  if (ruleSkip) {
+    const alreadyRecorded = latest?.status === 'skipped' && latest.skipReason === ruleSkip;
+    return { ...base, action: 'skip', skipReason: ruleSkip, recordSkip: !alreadyRecorded };
+  }
+  // A chain step never runs for a date whose upstream has not succeeded and is not in this run.
+  const notDone = inputs
+    .upstreamOf(processor.name)
+    .filter((name) => !inRun.has(name) && inputs.history.get(pairKey(name, date))?.status !== 'success');
+  if (notDone.length > 0) {
+    return {
+      ...base,
+      action: 'refuse',
+      errorClass: 'upstream-not-done',
+      message: `${notDone.join(', ')} has not succeeded for ${date}; run it first (or add --with-upstream)`,
+      missingDependencies: notDone,
+      recordSkip: false,
+    };
+  }
+  // Inputs this run rewrites before the pair: same-date upstream output, or a lookback window
+  // holding a date the producer rewrites.
+  const rewritten = new Set<string>();
+  for (const table of inputTables(processor)) {
+    const name = producer.get(qualifiedName(table));
+    if (!name || name === processor.name) continue;
+    const dates = rewrites.get(name) ?? [];
+    const sameDay = sameDate.get(name)?.action === 'run';
+    const inWindow = processor.lookback && dates.some((d) => d >= seasonStart && d < date);
+    if (sameDay || inWindow || sameDate.has(name)) rewritten.add(qualifiedName(table));
+  }
+  const decision = decidePair(processor, date, seasonStart, inputs, options.force, rewritten);
+  const deferred = [...rewritten].some((t) => {
+    const name = producer.get(t) as string;
+    return sameDate.get(name)?.action === 'run' || (processor.lookback && (rewrites.get(name) ?? []).some((d) => d >= seasonStart && d < date));
+  });
+  if (decision.action === 'fail') {
+    return {
+      ...base,
+      action: 'fail',
+      errorClass: 'missing-dependency',
+      missingDependencies: decision.missing,
+      message: `no rows on ${date} in ${decision.missing.join(' or ')}`,
+      fingerprint: decision.fingerprint,
+      recordSkip: false,
+    };
+  }
+  if (decision.action === 'skip' && !deferred) {
+    return { ...base, action: 'skip', skipReason: 'up-to-date', fingerprint: decision.fingerprint, recordSkip: false };
+  }
+  return { ...base, action: 'run', fingerprint: decision.fingerprint, deferred, recordSkip: false };
 }
 
 function skipRule(

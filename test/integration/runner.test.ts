@@ -124,7 +124,8 @@ describe('runner on DuckDB', () => {
     const up = testProcessor('chain_up', 4);
     const down = testProcessor('chain_down', 4, ['chain_up']);
     const warehouse = faulty(base, (w) => (w.table.name === 'chain_up' && w.date === '2022-01-04' ? 'invalid-data' : undefined));
-    const result = await runBackfill(request([up, down], { dates: DATES.slice(0, 3) }), services(warehouse));
+    const upstreamOf = (name: string) => (name === 'chain_down' ? ['chain_up'] : []);
+    const result = await runBackfill(request([up, down], { dates: DATES.slice(0, 3), upstreamOf }), services(warehouse));
     const status = (name: string, date: string) => result.outcomes.find((o) => o.processor === name && o.date === date);
     expect(status('chain_up', '2022-01-04')).toMatchObject({ status: 'failed', errorClass: 'invalid-data' });
     expect(status('chain_down', '2022-01-04')).toMatchObject({ status: 'not-run', errorClass: 'upstream-not-done' });

@@ -30,6 +30,7 @@ function inputs(overrides: Partial<PlanInputs> = {}): PlanInputs {
     outputStats: new Map(),
     history: new Map(),
     versions: new Map([['p3_test', 'v1'], ['p4_test', 'v1']]),
+    upstreamOf: () => [],
     ...overrides,
   };
 }
