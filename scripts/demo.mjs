@@ -16,7 +16,8 @@ const steps = [
   ['processors'],
   ['--dry-run', 'phase3', '--start-date', '2021-10-19', '--end-date', '2021-10-25'],
   ['phase3', '--season', season],
-  ['phase3', '--season', season],
+  ['phase4', '--season', season],
+  ['phase4', '--season', season],
 ];
 
 for (const args of steps) {

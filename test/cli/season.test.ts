@@ -20,7 +20,9 @@ beforeAll(async () => {
   db = (await sampleSeasonFile(dir)).copy('season');
   const result = await runCli(['--db', db, '--quiet', 'phase3', '--season', '2021-22'], { timeoutMs: 300_000 });
   expect(result.code, result.stdout + result.stderr).toBe(0);
-}, 300_000);
+  const phase4 = await runCli(['--db', db, '--quiet', 'phase4', '--season', '2021-22'], { timeoutMs: 300_000 });
+  expect(phase4.code, phase4.stdout + phase4.stderr).toBe(0);
+}, 600_000);
 
 describe('phase3 over the whole sample season', () => {
   it('covers every game date in all five tables', async () => {
@@ -63,6 +65,49 @@ describe('phase3 over the whole sample season', () => {
     const dups = await query(`SELECT count(*) AS n FROM (SELECT game_date, player_lookup FROM nba_analytics.player_game_summary GROUP BY ALL HAVING count(*) > 1)`);
     expect(dups).toEqual([{ n: 0 }]);
     const bad = await query(`SELECT count(*) AS n FROM nba_analytics.player_game_summary WHERE isinf(usage_rate) OR isnan(usage_rate) OR isinf(ts_pct) OR isnan(efg_pct)`);
+    expect(bad).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('phase4 over the whole sample season', () => {
+  const PHASE4 = ['team_defense_zone_analysis', 'player_shot_zone_analysis', 'player_composite_factors', 'player_daily_cache', 'ml_feature_store'];
+  const DATE_COLUMN: Record<string, string> = {
+    team_defense_zone_analysis: 'analysis_date',
+    player_shot_zone_analysis: 'analysis_date',
+    player_composite_factors: 'game_date',
+    player_daily_cache: 'cache_date',
+    ml_feature_store: 'game_date',
+  };
+
+  it('covers every post-bootstrap game date in every table and writes nothing on bootstrap days', async () => {
+    const expected = await query(
+      `SELECT count(DISTINCT game_date) AS n FROM nba_raw.nbac_schedule WHERE game_status = 3 AND game_date BETWEEN '2021-10-26' AND '2022-04-10'`,
+    );
+    for (const table of PHASE4) {
+      const column = DATE_COLUMN[table] as string;
+      const covered = await query(`SELECT count(DISTINCT ${column}) AS n, count(*) FILTER (WHERE ${column} < '2021-10-26') AS early FROM nba_precompute.${table}`);
+      expect(covered, table).toEqual([{ n: expected[0]?.n, early: 0 }]);
+    }
+  });
+
+  it("records the runbook's bootstrap dates exactly, for every Phase 4 processor", async () => {
+    const rows = await query(
+      `SELECT processor_name, list(CAST(data_date AS VARCHAR) ORDER BY data_date) AS dates FROM nba_reference.processor_run_history
+       WHERE skip_reason = 'bootstrap' GROUP BY 1 ORDER BY 1`,
+    );
+    const runbook = ['2021-10-19', '2021-10-20', '2021-10-21', '2021-10-22', '2021-10-23', '2021-10-24', '2021-10-25'];
+    expect(rows).toEqual([...PHASE4].sort().map((processor_name) => ({ processor_name, dates: runbook })));
+  });
+
+  it('has 80 %+ Good player_shot_zone_analysis rows from week 3 on, and no bad feature values', async () => {
+    const tiers = await query(
+      `SELECT count(*) FILTER (WHERE quality_tier = 'Good') * 100.0 / count(*) AS good FROM nba_precompute.player_shot_zone_analysis WHERE analysis_date >= '2021-11-02'`,
+    );
+    expect(Number(tiers[0]?.good)).toBeGreaterThanOrEqual(80);
+    const bad = await query(
+      `SELECT count(*) AS n FROM nba_precompute.ml_feature_store
+       WHERE len(features) <> feature_count OR len(list_filter(features, x -> x IS NULL OR isnan(x) OR isinf(x))) > 0`,
+    );
     expect(bad).toEqual([{ n: 0 }]);
   });
 });
