@@ -6,6 +6,7 @@ import { phaseCommand } from './commands/phase.js';
 import { processorsCommand } from './commands/processors.js';
 import { sampleDataCommand } from './commands/sample-data.js';
 import { seasonsCommand } from './commands/seasons.js';
+import { validateCommand } from './commands/validate.js';
 import { assertValidPhases, PHASES } from './phases/phases.js';
 import { PROCESSORS } from './processors/index.js';
 
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   program.addCommand(
     phaseCommand({ name: 'phase4', phase: 4, description: 'run the Phase 4 precompute chain over dates, in its fixed order per date' }),
   );
+  program.addCommand(validateCommand());
   program.addCommand(seasonsCommand());
   program.addCommand(processorsCommand());
   program.addCommand(sampleDataCommand());

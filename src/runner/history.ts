@@ -55,7 +55,7 @@ export async function readLatestStates(
          ORDER BY COALESCE(finished_at, started_at) DESC, started_at DESC) AS recency
        FROM ${d.table(processorRunHistory)} AS h
        WHERE data_date BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}
-         AND processor_name IN (SELECT * FROM UNNEST(${d.param('processors', 'ARRAY<STRING>')}))
+         AND ${d.inArray('processor_name', d.param('processors', 'ARRAY<STRING>'))}
      ) AS latest WHERE recency = 1`,
     { from, to, processors },
   );

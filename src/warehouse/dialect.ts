@@ -36,6 +36,8 @@ export interface SqlDialect {
   arrayAgg(expr: string, orderBy: string): string;
   /** An array literal of SQL expressions. */
   array(items: readonly string[], elementType: ColumnType): string;
+  /** TRUE when `value` is an element of `array`. */
+  inArray(value: string, array: string): string;
   /** Number of elements of an array. */
   arrayLength(expr: string): string;
   currentTimestamp(): string;

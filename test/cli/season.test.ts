@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from '../helpers/cli.js';
@@ -109,5 +110,25 @@ describe('phase4 over the whole sample season', () => {
        WHERE len(features) <> feature_count OR len(list_filter(features, x -> x IS NULL OR isnan(x) OR isinf(x))) > 0`,
     );
     expect(bad).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('validate on the whole sample season', () => {
+  it('passes on the complete season, and exits 1 naming the date after its player rows are deleted', async () => {
+    const ok = await runCli(['--db', db, 'validate', '--season', '2021-22']);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/p3_coverage\s+3\s+pass/);
+    expect(ok.stdout).toMatch(/p4_coverage\s+4\s+pass/);
+    const broken = `${db.replace(/\.duckdb$/, '')}-broken.duckdb`;
+    copyFileSync(db, broken);
+    const warehouse = await DuckDbWarehouse.open({ path: broken, readOnly: false });
+    await warehouse.execute(`DELETE FROM nba_analytics.player_game_summary WHERE game_date = DATE '2022-01-05'`);
+    await warehouse.close();
+    const failed = await runCli(['--db', broken, '--json', 'validate', '--season', '2021-22']);
+    expect(failed.code).toBe(1);
+    const doc = JSON.parse(failed.stdout);
+    const coverage = doc.checks.find((c: { name: string }) => c.name === 'p3_coverage');
+    expect(coverage).toMatchObject({ outcome: 'block', dates: ['2022-01-05'], rows: [{ table_name: 'player_game_summary', game_date: '2022-01-05', problem: 'no rows' }] });
+    expect(doc.checks.filter((c: { outcome: string }) => c.outcome === 'block').map((c: { name: string }) => c.name)).toEqual(['p3_coverage']);
   });
 });

@@ -29,5 +29,6 @@ export const duckDbDialect: SqlDialect = {
   arrayAgg: (expr, orderBy) => `list(${expr} ORDER BY ${orderBy})`,
   array: (items, elementType) => `CAST([${items.join(', ')}] AS ${TYPES[elementType]}[])`,
   arrayLength: (expr) => `len(${expr})`,
+  inArray: (value, array) => `list_contains(${array}, ${value})`,
   currentTimestamp: () => `CAST(now() AS TIMESTAMP)`,
 };
