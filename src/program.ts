@@ -6,6 +6,8 @@ import { phaseCommand } from './commands/phase.js';
 import { processorsCommand } from './commands/processors.js';
 import { sampleDataCommand } from './commands/sample-data.js';
 import { seasonsCommand } from './commands/seasons.js';
+import { retryCommand } from './commands/retry.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { assertValidPhases, PHASES } from './phases/phases.js';
 import { PROCESSORS } from './processors/index.js';
@@ -26,6 +28,8 @@ export function createProgram(): Command {
     phaseCommand({ name: 'phase4', phase: 4, description: 'run the Phase 4 precompute chain over dates, in its fixed order per date' }),
   );
   program.addCommand(validateCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(retryCommand());
   program.addCommand(seasonsCommand());
   program.addCommand(processorsCommand());
   program.addCommand(sampleDataCommand());

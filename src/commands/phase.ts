@@ -21,7 +21,7 @@ import { PROCESSORS } from '../processors/index.js';
 import type { PlanItem } from '../runner/plan.js';
 import { join } from 'node:path';
 
-interface PhaseCommandSpec {
+export interface PhaseCommandSpec {
   name: string;
   phase: Phase;
   description: string;
@@ -57,10 +57,12 @@ export function phaseCommand(spec: PhaseCommandSpec): Command {
   });
 }
 
-async function runPhase(
+export async function runPhase(
   context: CommandContext,
   args: {
     spec: PhaseCommandSpec;
+    /** Only these `processor|date` pairs (retry). */
+    onlyPairs?: ReadonlySet<string>;
     processors: ReturnType<typeof selectProcessors>;
     selector: NonNullable<ReturnType<typeof parseDateSelector>>;
     bootstrapDays: number;
@@ -68,7 +70,7 @@ async function runPhase(
     includePlayoffs: boolean;
     names: string[];
   },
-): Promise<void> {
+): Promise<RunResult> {
   const { globals, out } = context;
   const dryRun = globals.dryRun;
   // Facts that need the warehouse (does the season exist) come from a read-only look first, so a
@@ -131,6 +133,7 @@ async function runPhase(
         policy: { ...DEFAULT_RETRY_POLICY, ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}) },
         commandLine,
         toolVersion: TOOL_VERSION,
+        onlyPairs: args.onlyPairs,
       },
       { warehouse, logger, runId, stopSwitch, openRunFile, onProgress: (p) => out.note(formatProgress(p)) },
     );
@@ -139,6 +142,7 @@ async function runPhase(
     report(context, result, { dryRun, exitCode, retry, dates });
     runFile?.update({ state: 'finished', exitCode, currentPairs: [] }, true);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
+    return result;
   } finally {
     process.off('SIGINT', onSigint);
     runFile?.update({ state: 'finished', currentPairs: [] }, true);
@@ -239,5 +243,6 @@ function report(
     out.result(`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`);
     return;
   }
-  out.result(formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry }));
+  const retryRun = ['backfill', ...globalArgs(context.globals), 'retry', result.runId].map(shellQuote).join(' ');
+  out.result(formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry, retryRunCommand: retryRun }));
 }

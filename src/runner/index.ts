@@ -7,7 +7,7 @@ import { qualifiedName, type TableDef } from '../warehouse/schema.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { executePlan, type StopSwitch } from './execute.js';
 import { loadInputStats, processorVersion, type InputStats } from './fingerprint.js';
-import { processorRunHistory, readLatestStates } from './history.js';
+import { pairKey, processorRunHistory, readLatestStates } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
 import { buildPlan, decidePair, type PairDecision, type PlanInputs, type PlanItem } from './plan.js';
 import { ProgressTracker, type ProgressSnapshot } from './progress.js';
@@ -28,6 +28,8 @@ export interface RunRequest {
   policy: RetryPolicy;
   commandLine: string;
   toolVersion: string;
+  /** Only these `processor|date` pairs (a retry of failed pairs); others are left out of the plan. */
+  onlyPairs?: ReadonlySet<string>;
   /** Same-date predecessors of a processor; default: its chain in src/phases. */
   upstreamOf?: (name: string) => readonly string[];
 }
@@ -130,7 +132,9 @@ export async function planRun(request: RunRequest, warehouse: Warehouse): Promis
   ]);
   const versions = new Map(request.processors.map((p) => [p.name, processorVersion(p, warehouse.dialect)]));
   const planInputs = { processors: request.processors, dates: request.dates, calendar, inputStats, outputStats, history, versions, upstreamOf };
-  return { plan: buildPlan(planInputs, { force: request.force, includeBootstrap: request.includeBootstrap }), inputs: planInputs };
+  const plan = buildPlan(planInputs, { force: request.force, includeBootstrap: request.includeBootstrap });
+  const only = request.onlyPairs;
+  return { plan: only ? plan.filter((i) => only.has(pairKey(i.processor.name, i.date))) : plan, inputs: planInputs };
 }
 
 /**

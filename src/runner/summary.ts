@@ -58,6 +58,8 @@ export function formatSummary(args: {
   elapsedMs: number;
   stop?: RunStop;
   retryCommand?: string;
+  /** `backfill retry RUN_ID`, shown beside the retry command when the run recorded failures. */
+  retryRunCommand?: string;
 }): string {
   const c = countOutcomes(args.outcomes);
   const skipped = Object.entries(c.skipped)
@@ -79,6 +81,7 @@ export function formatSummary(args: {
     const firstFailure = args.outcomes.find((o) => o.status === 'failed' && o.message);
     if (firstFailure) lines.push(`First error: ${firstFailure.processor} ${firstFailure.date}: ${firstFailure.message}`);
     if (args.retryCommand) lines.push(`Retry: ${args.retryCommand}`);
+    if (args.retryRunCommand && args.outcomes.some((o) => o.status === 'failed')) lines.push(`   or: ${args.retryRunCommand}  (the failed pairs only)`);
   }
   return lines.join('\n');
 }
