@@ -7,6 +7,8 @@ import { processorsCommand } from './commands/processors.js';
 import { sampleDataCommand } from './commands/sample-data.js';
 import { seasonsCommand } from './commands/seasons.js';
 import { retryCommand } from './commands/retry.js';
+import { runCommand } from './commands/run.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { assertValidPhases, PHASES } from './phases/phases.js';
@@ -27,9 +29,11 @@ export function createProgram(): Command {
   program.addCommand(
     phaseCommand({ name: 'phase4', phase: 4, description: 'run the Phase 4 precompute chain over dates, in its fixed order per date' }),
   );
+  program.addCommand(runCommand());
   program.addCommand(validateCommand());
   program.addCommand(statusCommand());
   program.addCommand(retryCommand());
+  program.addCommand(rollbackCommand());
   program.addCommand(seasonsCommand());
   program.addCommand(processorsCommand());
   program.addCommand(sampleDataCommand());

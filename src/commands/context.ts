@@ -9,7 +9,7 @@ import { WarehouseBusyError } from '../warehouse/errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { parseGlobalOptions, type GlobalOptions } from './global-options.js';
 
-export const TOOL_VERSION = '0.1.0';
+export { TOOL_VERSION } from '../version.js';
 
 /** What every command action starts from: validated global options and the output. */
 export interface CommandContext {

@@ -4,22 +4,18 @@ import { thinPhase3Windows } from '../runner/phase3-check.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { EXIT, exitCodeForRun } from '../exit-code.js';
 import { CommandFailed, UsageError } from '../errors.js';
-import { createLogger } from '../reporting/logger.js';
 import { compactDates, formatPlan } from '../reporting/plan-report.js';
 import { DEFAULT_RETRY_POLICY, runBackfill, type RunResult } from '../runner/index.js';
-import type { StopSwitch } from '../runner/execute.js';
-import { formatProgress } from '../runner/progress.js';
-import { RunFile, newRunId } from '../runner/run-file.js';
 import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
 import type { Phase } from '../vocabulary.js';
-import { commandContext, logsDir, openWarehouse, runsDir, TOOL_VERSION, type CommandContext } from './context.js';
+import { commandContext, openWarehouse, TOOL_VERSION, type CommandContext } from './context.js';
+import { RunSession } from './run-session.js';
 import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
 import { globalArgs, shellQuote } from './global-options.js';
 import { selectProcessors } from './processor-args.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import type { PlanItem } from '../runner/plan.js';
-import { join } from 'node:path';
 
 export interface PhaseCommandSpec {
   name: string;
@@ -71,7 +67,7 @@ export async function runPhase(
     names: string[];
   },
 ): Promise<RunResult> {
-  const { globals, out } = context;
+  const { globals } = context;
   const dryRun = globals.dryRun;
   // Facts that need the warehouse (does the season exist) come from a read-only look first, so a
   // usage error never creates or changes the DuckDB file.
@@ -83,41 +79,9 @@ export async function runPhase(
   } finally {
     await reader.close();
   }
-  const warehouse = dryRun ? await openWarehouse(context, { readOnly: true }) : await openWarehouse(context, { readOnly: false });
-  const runId = newRunId();
-  const logFile = globals.logFile ?? (dryRun ? undefined : join(logsDir(context), `${runId}.log`));
-  const logger = createLogger(logFile, globals.verbose).child({ runId });
-  const stopSwitch: StopSwitch = {};
-  let runFile: RunFile | undefined;
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
-    stopSwitch.stop ??= { kind: 'interrupted', reason: 'interrupted by Ctrl-C' };
-    out.note('stopping: letting in-flight dates finish (Ctrl-C again to quit now)');
-  };
-  process.on('SIGINT', onSigint);
+  const warehouse = await openWarehouse(context, { readOnly: dryRun });
+  const session = new RunSession(context, args.spec.name, dryRun);
   try {
-    const commandLine = ['backfill', ...process.argv.slice(2)].map(shellQuote).join(' ');
-    const openRunFile = (totalDates: number) => {
-      runFile = new RunFile(runsDir(context), {
-        runId,
-        pid: process.pid,
-        state: 'running',
-        commandLine,
-        warehouse: globals.db,
-        logFile: logFile ?? null,
-        startedAt: new Date().toISOString(),
-        updatedAt: new Date().toISOString(),
-        totalDates,
-        doneDates: 0,
-        counts: {},
-        currentPairs: [],
-        etaMs: null,
-      });
-      out.note(`run ${runId}: ${args.spec.name}, ${totalDates} dates x ${args.processors.length} processors${logFile ? `, log ${logFile}` : ''}`);
-      return runFile;
-    };
     if (args.spec.phase === 4) await warnThinPhase3(context, warehouse, dates, args.bootstrapDays, args.includePlayoffs);
     const result = await runBackfill(
       {
@@ -131,23 +95,21 @@ export async function runPhase(
         allowShrink: globals.allowShrink,
         concurrency: globals.concurrency,
         policy: { ...DEFAULT_RETRY_POLICY, ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}) },
-        commandLine,
+        commandLine: session.commandLine,
         toolVersion: TOOL_VERSION,
         onlyPairs: args.onlyPairs,
       },
-      { warehouse, logger, runId, stopSwitch, openRunFile, onProgress: (p) => out.note(formatProgress(p)) },
+      session.services(warehouse, args.processors.length),
     );
     const exitCode = exitCodeForRun(result, dryRun);
     const retry = retryCommand(context, args.spec.name, args.names.length > 0 ? args.processors.map((p) => p.name) : [], result);
     report(context, result, { dryRun, exitCode, retry, dates });
-    runFile?.update({ state: 'finished', exitCode, currentPairs: [] }, true);
+    session.finish(exitCode);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
     return result;
   } finally {
-    process.off('SIGINT', onSigint);
-    runFile?.update({ state: 'finished', currentPairs: [] }, true);
+    session.finish();
     await warehouse.close();
-    logger.flush?.();
   }
 }
 

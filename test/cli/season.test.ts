@@ -2,10 +2,16 @@ import { copyFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from '../helpers/cli.js';
-import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { join } from 'node:path';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
+const PHASE_TABLES = [
+  'nba_analytics.player_game_summary', 'nba_analytics.team_offense_game_summary', 'nba_analytics.team_defense_game_summary',
+  'nba_analytics.upcoming_player_game_context', 'nba_analytics.upcoming_team_game_context',
+  'nba_precompute.team_defense_zone_analysis', 'nba_precompute.player_shot_zone_analysis', 'nba_precompute.player_composite_factors',
+  'nba_precompute.player_daily_cache', 'nba_precompute.ml_feature_store',
+];
 let db: string;
 
 async function query(sql: string) {
@@ -17,13 +23,25 @@ async function query(sql: string) {
   }
 }
 
+let runOutput = '';
+
 beforeAll(async () => {
-  db = (await sampleSeasonFile(dir)).copy('season');
-  const result = await runCli(['--db', db, '--quiet', 'phase3', '--season', '2021-22'], { timeoutMs: 300_000 });
+  db = join(dir, 'two-seasons.duckdb');
+  const sample = await runCli(['--db', db, 'sample-data', '--seasons', '2021-22,2022-23'], { timeoutMs: 300_000 });
+  expect(sample.code, sample.stderr).toBe(0);
+  // The whole runbook for two seasons: readiness, Phase 3, Phase 4, validation.
+  const result = await runCli(['--db', db, '--quiet', 'run', '--season', '2021-22,2022-23'], { timeoutMs: 900_000 });
+  runOutput = result.stdout;
   expect(result.code, result.stdout + result.stderr).toBe(0);
-  const phase4 = await runCli(['--db', db, '--quiet', 'phase4', '--season', '2021-22'], { timeoutMs: 300_000 });
-  expect(phase4.code, phase4.stdout + phase4.stderr).toBe(0);
-}, 600_000);
+}, 900_000);
+
+describe('backfill run over two sample seasons', () => {
+  it('ends green, with both seasons validated', () => {
+    expect(runOutput).toMatch(/0 failed, 0 not run/);
+    expect(runOutput).toMatch(/2021-22: 2021-10-19\.\.2022-04-10, validation passed/);
+    expect(runOutput).toMatch(/2022-23: 2022-10-18\.\.2023-04-09, validation passed/);
+  });
+});
 
 describe('phase3 over the whole sample season', () => {
   it('covers every game date in all five tables', async () => {
@@ -35,7 +53,9 @@ describe('phase3 over the whole sample season', () => {
       UNION ALL SELECT 'team_offense_game_summary', count(DISTINCT game_date) FROM nba_analytics.team_offense_game_summary
       UNION ALL SELECT 'team_defense_game_summary', count(DISTINCT game_date) FROM nba_analytics.team_defense_game_summary
       UNION ALL SELECT 'upcoming_player_game_context', count(DISTINCT game_date) FROM nba_analytics.upcoming_player_game_context
-      UNION ALL SELECT 'upcoming_team_game_context', count(DISTINCT game_date) FROM nba_analytics.upcoming_team_game_context`);
+      UNION ALL SELECT 'upcoming_team_game_context', count(DISTINCT game_date) FROM nba_analytics.upcoming_team_game_context`.replaceAll(
+      'game_date) FROM', "game_date) FILTER (WHERE game_date <= '2022-04-10') FROM",
+    ));
     expect(Number(gameDates[0]?.n)).toBeGreaterThan(150);
     for (const row of coverage) expect(row.d, String(row.t)).toBe(gameDates[0]?.n);
   });
@@ -86,7 +106,9 @@ describe('phase4 over the whole sample season', () => {
     );
     for (const table of PHASE4) {
       const column = DATE_COLUMN[table] as string;
-      const covered = await query(`SELECT count(DISTINCT ${column}) AS n, count(*) FILTER (WHERE ${column} < '2021-10-26') AS early FROM nba_precompute.${table}`);
+      const covered = await query(
+        `SELECT count(DISTINCT ${column}) AS n, count(*) FILTER (WHERE ${column} < '2021-10-26') AS early FROM nba_precompute.${table} WHERE ${column} <= '2022-04-10'`,
+      );
       expect(covered, table).toEqual([{ n: expected[0]?.n, early: 0 }]);
     }
   });
@@ -96,13 +118,16 @@ describe('phase4 over the whole sample season', () => {
       `SELECT processor_name, list(CAST(data_date AS VARCHAR) ORDER BY data_date) AS dates FROM nba_reference.processor_run_history
        WHERE skip_reason = 'bootstrap' GROUP BY 1 ORDER BY 1`,
     );
-    const runbook = ['2021-10-19', '2021-10-20', '2021-10-21', '2021-10-22', '2021-10-23', '2021-10-24', '2021-10-25'];
+    const runbook = [
+      ...['2021-10-19', '2021-10-20', '2021-10-21', '2021-10-22', '2021-10-23', '2021-10-24', '2021-10-25'],
+      ...['2022-10-18', '2022-10-19', '2022-10-20', '2022-10-21', '2022-10-22', '2022-10-23', '2022-10-24'],
+    ];
     expect(rows).toEqual([...PHASE4].sort().map((processor_name) => ({ processor_name, dates: runbook })));
   });
 
   it('has 80 %+ Good player_shot_zone_analysis rows from week 3 on, and no bad feature values', async () => {
     const tiers = await query(
-      `SELECT count(*) FILTER (WHERE quality_tier = 'Good') * 100.0 / count(*) AS good FROM nba_precompute.player_shot_zone_analysis WHERE analysis_date >= '2021-11-02'`,
+      `SELECT count(*) FILTER (WHERE quality_tier = 'Good') * 100.0 / count(*) AS good FROM nba_precompute.player_shot_zone_analysis WHERE analysis_date BETWEEN '2021-11-02' AND '2022-04-10'`,
     );
     expect(Number(tiers[0]?.good)).toBeGreaterThanOrEqual(80);
     const bad = await query(
@@ -130,5 +155,39 @@ describe('validate on the whole sample season', () => {
     const coverage = doc.checks.find((c: { name: string }) => c.name === 'p3_coverage');
     expect(coverage).toMatchObject({ outcome: 'block', dates: ['2022-01-05'], rows: [{ table_name: 'player_game_summary', game_date: '2022-01-05', problem: 'no rows' }] });
     expect(doc.checks.filter((c: { outcome: string }) => c.outcome === 'block').map((c: { name: string }) => c.name)).toEqual(['p3_coverage']);
+  });
+});
+
+describe('rollback', () => {
+  it('deletes a date from every table and a re-run gives back the same row counts', async () => {
+    const copy = join(dir, 'rollback.duckdb');
+    copyFileSync(db, copy);
+    const counts = async () => {
+      const warehouse = await DuckDbWarehouse.open({ path: copy, readOnly: true });
+      try {
+        const out: Record<string, number> = {};
+        for (const t of PHASE_TABLES) {
+          const column = t.endsWith('zone_analysis') ? 'analysis_date' : t.endsWith('daily_cache') ? 'cache_date' : 'game_date';
+          const rows = await warehouse.query(`SELECT count(*) AS n FROM ${t} WHERE ${column} = DATE '2022-01-05'`);
+          out[t] = Number(rows[0]?.n);
+        }
+        return out;
+      } finally {
+        await warehouse.close();
+      }
+    };
+    const before = await counts();
+    expect(Object.values(before).every((n) => n > 0)).toBe(true);
+    const refused = await runCli(['--db', copy, 'rollback', '--dates', '2022-01-05', '--phase', '3', '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Phase 4 tables still hold \d+ rows for those dates/);
+    const rolled = await runCli(['--db', copy, 'rollback', '--dates', '2022-01-05', '--phase', 'all', '--yes']);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(rolled.stdout).toMatch(/10 \(processor, date\) pairs marked rolled-back/);
+    expect(Object.values(await counts()).every((n) => n === 0)).toBe(true);
+    const again = await runCli(['--db', copy, 'run', '--dates', '2022-01-05']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/10 pairs, 10 succeeded/);
+    expect(await counts()).toEqual(before);
   });
 });

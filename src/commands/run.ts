@@ -1,0 +1,182 @@
+import { Command } from 'commander';
+import { loadScheduleSeasons } from '../calendar/calendar.js';
+import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
+import { seasonLabel } from '../calendar/seasons.js';
+import { CommandFailed, UsageError } from '../errors.js';
+import { EXIT, exitCodeForRun, type ExitCode } from '../exit-code.js';
+import { phaseProcessors } from '../phases/phases.js';
+import { PROCESSORS } from '../processors/index.js';
+import { compactDates } from '../reporting/plan-report.js';
+import { DEFAULT_RETRY_POLICY, runBackfill, type PairOutcome, type RunRequest, type RunResult } from '../runner/index.js';
+import { formatSummary, retryDates } from '../runner/summary.js';
+import type { CheckResult } from '../validation/check.js';
+import { CHECKS, p2Readiness } from '../validation/checks.js';
+import { blocked, runChecks } from '../validation/run-checks.js';
+import { SeasonCalendar, knownSeasons, loadGameCounts } from '../calendar/calendar.js';
+import { eachDay } from '../calendar/dates.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { commandContext, openWarehouse, TOOL_VERSION, type CommandContext } from './context.js';
+import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
+import { globalArgs, shellQuote } from './global-options.js';
+import { RunSession } from './run-session.js';
+import { formatValidation } from './validate.js';
+
+interface SeasonReport {
+  season: string;
+  dates: IsoDate[];
+  notRun?: string;
+  warnings: string[];
+  validation?: CheckResult[];
+}
+
+/** `backfill run <dates>`: the runbook per season: readiness, Phase 3, Phase 4, validation. */
+export function runCommand(): Command {
+  const command = new Command('run')
+    .description('the whole runbook per season: Phase 2 readiness, Phase 3, Phase 4 on the dates Phase 3 completed, validation')
+    .option('--bootstrap-days <n>', 'Phase 4 skips the first N days of each season', '7')
+    .option('--include-bootstrap', 'process the bootstrap days anyway', false);
+  addDateOptions(command);
+  return command.action(async (_options: unknown, cmd: Command) => {
+    const context = commandContext(cmd);
+    const options = cmd.opts();
+    const selector = parseDateSelector(options);
+    if (!selector) throw new UsageError('no dates given');
+    const bootstrapDays = Number(options.bootstrapDays);
+    if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
+      throw new UsageError(`invalid --bootstrap-days '${String(options.bootstrapDays)}': expected an integer from 0 to 60`);
+    }
+    const includePlayoffs = Boolean(options.includePlayoffs);
+    const reader = await openWarehouse(context, { readOnly: true });
+    let dates: IsoDate[];
+    try {
+      ({ dates } = resolveDates(selector, await loadScheduleSeasons(reader), { includePlayoffs, allowRecent: context.globals.allowRecent }));
+    } finally {
+      await reader.close();
+    }
+    await runSeasons(context, dates, { bootstrapDays, includeBootstrap: Boolean(options.includeBootstrap), includePlayoffs });
+  });
+}
+
+async function runSeasons(
+  context: CommandContext,
+  dates: IsoDate[],
+  options: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
+): Promise<void> {
+  const { globals, out } = context;
+  const warehouse = await openWarehouse(context, { readOnly: globals.dryRun });
+  const session = new RunSession(context, 'run', globals.dryRun);
+  const outcomes: PairOutcome[] = [];
+  const reports: SeasonReport[] = [];
+  let stop: RunResult['stop'];
+  let worst: ExitCode = EXIT.ok;
+  const started = Date.now();
+  try {
+    const bySeason = new Map<number, IsoDate[]>();
+    for (const date of dates) bySeason.set(seasonYearOf(date), [...(bySeason.get(seasonYearOf(date)) ?? []), date]);
+    for (const [year, seasonDates] of [...bySeason].sort((a, b) => a[0] - b[0])) {
+      if (stop) break;
+      const report: SeasonReport = { season: seasonLabel(year), dates: seasonDates, warnings: [] };
+      reports.push(report);
+      const scope = await checkScope(warehouse, seasonDates, options);
+      const readiness = (await runChecks(warehouse, [p2Readiness], scope))[0] as CheckResult;
+      const gaps = readiness.rows.filter((r) => r.level === 'block' || r.level === 'warn');
+      const describe = (r: Record<string, unknown>) => `${String(r.input_group)} ${String(r.coverage_pct)} % (missing ${compactDates(String(r.missing_dates ?? '').split(','))})`;
+      if (readiness.outcome === 'block') {
+        report.notRun = `Phase 2 readiness below 95 %: ${gaps.filter((r) => r.level === 'block').map(describe).join('; ')}`;
+        out.warn(`${report.season} not run: ${report.notRun}`);
+        worst = EXIT.failed;
+        continue;
+      }
+      for (const gap of gaps) report.warnings.push(`Phase 2 readiness 95-99 %: ${describe(gap)}`);
+      for (const warning of report.warnings) out.warn(`${report.season}: ${warning}`);
+
+      const phase3 = await stage(context, session, warehouse, phaseProcessors(3, PROCESSORS), seasonDates, options);
+      outcomes.push(...phase3.outcomes);
+      stop = phase3.stop;
+      if (stop || phase3.noFinalGames) {
+        if (phase3.noFinalGames) report.notRun = 'the schedule has no final game in these dates';
+        continue;
+      }
+      // Phase 4 for a date only once that date's Phase 3 is complete (product.md §5).
+      const incomplete = new Set(phase3.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run').map((o) => o.date));
+      const phase4Processors = phaseProcessors(4, PROCESSORS);
+      const phase4 = await stage(context, session, warehouse, phase4Processors, seasonDates.filter((d) => !incomplete.has(d)), options);
+      outcomes.push(...phase4.outcomes);
+      for (const date of [...incomplete].sort()) {
+        for (const p of phase4Processors) {
+          outcomes.push({ processor: p.name, phase: 4, date, status: 'not-run', errorClass: 'upstream-not-done', message: `Phase 3 did not complete for ${date}`, rowsWritten: 0, attempts: 0, durationMs: 0 });
+        }
+      }
+      stop = phase4.stop;
+      if (stop || globals.dryRun) continue;
+      report.validation = await runChecks(warehouse, CHECKS.filter((c) => c.phase !== 2), scope);
+      if (blocked(report.validation)) worst = EXIT.failed;
+    }
+    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started };
+    const runCode = exitCodeForRun(result, false);
+    const exitCode = (stop ? runCode : Math.max(worst, runCode)) as ExitCode;
+    const redo = retryDates(outcomes);
+    const retry = redo.length > 0 ? ['backfill', ...globalArgs(globals), 'run', '--dates', redo.join(',')].map(shellQuote).join(' ') : undefined;
+    out.json({
+      ok: exitCode === EXIT.ok,
+      exitCode,
+      runId: session.runId,
+      elapsedMs: result.elapsedMs,
+      seasons: reports.map((r) => ({ season: r.season, first: r.dates[0], last: r.dates.at(-1), notRun: r.notRun ?? null, warnings: r.warnings, checks: r.validation ?? [] })),
+      outcomes,
+      failed: outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run'),
+      stop: stop ?? null,
+      retryCommand: retry ?? null,
+    });
+    const lines = reports.map((r) => {
+      if (r.notRun) return `${r.season}: not run: ${r.notRun}`;
+      const blocking = r.validation?.filter((c) => c.outcome === 'block') ?? [];
+      return `${r.season}: ${r.dates[0]}..${r.dates.at(-1)}, validation ${r.validation ? (blocking.length > 0 ? `BLOCKED by ${blocking.map((c) => c.name).join(', ')}` : 'passed') : 'not run'}`;
+    });
+    const details = reports
+      .filter((r) => r.validation && blocked(r.validation))
+      .map((r) => formatValidation({ start: r.dates[0] as string, end: r.dates.at(-1) as string, results: r.validation as CheckResult[] }));
+    const retryRun = ['backfill', ...globalArgs(globals), 'retry', session.runId].map(shellQuote).join(' ');
+    out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details].join('\n'));
+    session.finish(exitCode);
+    if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
+  } finally {
+    session.finish();
+    await warehouse.close();
+  }
+}
+
+async function checkScope(warehouse: Warehouse, dates: IsoDate[], options: { bootstrapDays: number; includePlayoffs: boolean }) {
+  const start = dates[0] as IsoDate;
+  const end = dates[dates.length - 1] as IsoDate;
+  const calendar = new SeasonCalendar(knownSeasons(await loadScheduleSeasons(warehouse), options.includePlayoffs), await loadGameCounts(warehouse, start, end), options.bootstrapDays);
+  return { start, end, bootstrapDates: eachDay(start, end).filter((d) => calendar.isBootstrap(d)) };
+}
+
+async function stage(
+  context: CommandContext,
+  session: RunSession,
+  warehouse: Warehouse,
+  processors: RunRequest['processors'],
+  dates: IsoDate[],
+  options: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
+): Promise<RunResult> {
+  const { globals } = context;
+  return runBackfill(
+    {
+      processors,
+      dates,
+      dryRun: globals.dryRun,
+      force: globals.force,
+      includeBootstrap: options.includeBootstrap,
+      bootstrapDays: options.bootstrapDays,
+      includePlayoffs: options.includePlayoffs,
+      allowShrink: globals.allowShrink,
+      concurrency: globals.concurrency,
+      policy: { ...DEFAULT_RETRY_POLICY, ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}) },
+      commandLine: session.commandLine,
+      toolVersion: TOOL_VERSION,
+    },
+    session.services(warehouse, processors.length),
+  );
+}
