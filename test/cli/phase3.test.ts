@@ -146,6 +146,11 @@ describe('Ctrl-C', () => {
     const retry = /Retry: (backfill .*)/.exec(stdout)?.[1];
     expect(retry).toMatch(/--concurrency 1 phase3 player_game_summary --dates \d{4}-\d{2}-\d{2},/);
     const args = (retry as string).split(' ').slice(1);
+    // status names the resume point: the first date not done, and the command that resumes from it.
+    const firstUndone = /--dates (\d{4}-\d{2}-\d{2})/.exec(retry as string)?.[1];
+    const status = await runCli(['--db', db, 'status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`player_game_summary\\s+3\\s+\\d+\\s+0\\s+\\d+\\s+\\S+\\s+backfill --db \\S+ phase3 player_game_summary --start-date ${firstUndone} --end-date 2022-04-10`));
     const again = await runCli(args);
     expect(again.code, again.stderr).toBe(0);
     const missing = await query(
@@ -154,5 +159,36 @@ describe('Ctrl-C', () => {
        WHERE game_date NOT IN (SELECT game_date FROM nba_analytics.player_game_summary)`,
     );
     expect(missing).toEqual([{ n: 0 }]);
+  }, 240_000);
+});
+
+describe('backfill retry', () => {
+  it('re-runs exactly the failed pairs of the last run with failures', async () => {
+    const db = sample.copy('retry');
+    const raw = ['nbac_gamebook_player_stats', 'nbac_player_boxscores', 'bdl_player_boxscores'];
+    const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: false });
+    for (const t of raw) {
+      await warehouse.execute(`CREATE TABLE nba_raw.keep_${t} AS SELECT * FROM nba_raw.${t} WHERE game_date IN ('2021-10-21', '2021-10-24')`);
+      await warehouse.execute(`DELETE FROM nba_raw.${t} WHERE game_date IN ('2021-10-21', '2021-10-24')`);
+    }
+    await warehouse.close();
+    const failing = await runCli(['--db', db, 'phase3', ...WEEK]);
+    expect(failing.code).toBe(1);
+    const runId = /Run (\S+) finished/.exec(failing.stdout)?.[1];
+    expect(failing.stdout).toContain(`or: backfill --db ${db} retry ${runId}`);
+    const restore = await DuckDbWarehouse.open({ path: db, readOnly: false });
+    for (const t of raw) await restore.execute(`INSERT INTO nba_raw.${t} SELECT * FROM nba_raw.keep_${t}`);
+    await restore.close();
+    const retried = await runCli(['--db', db, '--json', 'retry']);
+    expect(retried.code, retried.stderr).toBe(0);
+    const doc = JSON.parse(retried.stdout);
+    const ran = doc.outcomes.map((o: { processor: string; date: string; status: string }) => `${o.processor} ${o.date} ${o.status}`).sort();
+    expect(ran).toEqual([
+      'player_game_summary 2021-10-21 success', 'player_game_summary 2021-10-24 success',
+      'upcoming_player_game_context 2021-10-21 success', 'upcoming_player_game_context 2021-10-24 success',
+    ]);
+    expect(retried.stderr).toContain(`retrying 4 failed pair(s) of run ${runId}`);
+    const nothing = await runCli(['--db', db, 'retry', runId as string]);
+    expect(nothing.code).toBe(0);
   });
 });
