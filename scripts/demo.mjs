@@ -17,7 +17,9 @@ const steps = [
   ['--dry-run', 'phase3', '--start-date', '2021-10-19', '--end-date', '2021-10-25'],
   ['phase3', '--season', season],
   ['phase4', '--season', season],
-  ['phase4', '--season', season],
+  ['run', '--season', season],
+  ['validate', '--season', season],
+  ['status'],
 ];
 
 for (const args of steps) {
