@@ -48,14 +48,12 @@ describe('phase3 over the whole sample season', () => {
     const gameDates = await query(
       `SELECT count(DISTINCT game_date) AS n FROM nba_raw.nbac_schedule WHERE game_status = 3 AND game_date BETWEEN '2021-10-19' AND '2022-04-10'`,
     );
-    const coverage = await query(`
-      SELECT 'player_game_summary' AS t, count(DISTINCT game_date) AS d FROM nba_analytics.player_game_summary
-      UNION ALL SELECT 'team_offense_game_summary', count(DISTINCT game_date) FROM nba_analytics.team_offense_game_summary
-      UNION ALL SELECT 'team_defense_game_summary', count(DISTINCT game_date) FROM nba_analytics.team_defense_game_summary
-      UNION ALL SELECT 'upcoming_player_game_context', count(DISTINCT game_date) FROM nba_analytics.upcoming_player_game_context
-      UNION ALL SELECT 'upcoming_team_game_context', count(DISTINCT game_date) FROM nba_analytics.upcoming_team_game_context`.replaceAll(
-      'game_date) FROM', "game_date) FILTER (WHERE game_date <= '2022-04-10') FROM",
-    ));
+    const tables = ['player_game_summary', 'team_offense_game_summary', 'team_defense_game_summary', 'upcoming_player_game_context', 'upcoming_team_game_context'];
+    const coverage = await query(
+      tables
+        .map((t) => `SELECT '${t}' AS t, count(DISTINCT game_date) AS d FROM nba_analytics.${t} WHERE game_date <= '2022-04-10'`)
+        .join(' UNION ALL '),
+    );
     expect(Number(gameDates[0]?.n)).toBeGreaterThan(150);
     for (const row of coverage) expect(row.d, String(row.t)).toBe(gameDates[0]?.n);
   });

@@ -1,5 +1,8 @@
 import {
   dateValue,
+  LIST,
+  VARCHAR,
+  type DuckDBType,
   DuckDBTypeId,
   listValue,
   timestampValue,
@@ -12,17 +15,26 @@ import type { Row, SqlParams } from '../warehouse.js';
 
 const MS_PER_DAY = 86_400_000;
 
-/** Binds only the parameters the SQL text names (DuckDB rejects unknown ones). */
-export function bindParams(sql: string, params: SqlParams | undefined): Record<string, DuckDBValue> {
+/**
+ * Binds only the parameters the SQL text names (DuckDB rejects unknown ones). Lists are typed
+ * explicitly, so an empty list binds too.
+ */
+export function bindParams(sql: string, params: SqlParams | undefined): [Record<string, DuckDBValue>, Record<string, DuckDBType>] {
   const bound: Record<string, DuckDBValue> = {};
-  if (!params) return bound;
+  const types: Record<string, DuckDBType> = {};
+  if (!params) return [bound, types];
   for (const match of sql.matchAll(/\$([A-Za-z_]\w*)/g)) {
     const name = match[1] as string;
     if (!(name in params)) continue;
     const value = params[name];
-    bound[name] = Array.isArray(value) ? listValue(value as string[]) : (value as DuckDBValue);
+    if (Array.isArray(value)) {
+      bound[name] = listValue(value as string[]);
+      types[name] = LIST(VARCHAR);
+    } else {
+      bound[name] = value as DuckDBValue;
+    }
   }
-  return bound;
+  return [bound, types];
 }
 
 /** Result rows with plain values: DATE as `YYYY-MM-DD`, TIMESTAMP as ISO text, BIGINT as number. */

@@ -79,12 +79,12 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async query(sql: string, params?: SqlParams): Promise<Row[]> {
-    return this.withConnection(async (conn) => readRows(await conn.runAndReadAll(sql, bindParams(sql, params))));
+    return this.withConnection(async (conn) => readRows(await conn.runAndReadAll(sql, ...bindParams(sql, params))));
   }
 
   async execute(sql: string, params?: SqlParams): Promise<void> {
     await this.withConnection(async (conn) => {
-      await conn.run(sql, bindParams(sql, params));
+      await conn.run(sql, ...bindParams(sql, params));
     });
   }
 
@@ -131,11 +131,11 @@ export class DuckDbWarehouse implements Warehouse {
     const columns = table.columns.map((c) => c.name).join(', ');
     const params = { ...write.params, __day: date };
     return this.inTransaction(async (conn) => {
-      const count = async (sql: string) => Number(readRows(await conn.runAndReadAll(sql, bindParams(sql, params)))[0]?.n ?? 0);
+      const count = async (sql: string) => Number(readRows(await conn.runAndReadAll(sql, ...bindParams(sql, params)))[0]?.n ?? 0);
       const previousRows = await count(`SELECT count(*) AS n FROM ${name} WHERE ${dayFilter}`);
-      await conn.run(`DELETE FROM ${name} WHERE ${dayFilter}`, bindParams(dayFilter, params));
+      await conn.run(`DELETE FROM ${name} WHERE ${dayFilter}`, ...bindParams(dayFilter, params));
       const insertSql = `INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${write.selectSql}) AS produced`;
-      const inserted = (await conn.run(insertSql, bindParams(insertSql, params))).rowsChanged;
+      const inserted = (await conn.run(insertSql, ...bindParams(insertSql, params))).rowsChanged;
       const onDay = await count(`SELECT count(*) AS n FROM ${name} WHERE ${dayFilter}`);
       if (onDay !== inserted) {
         throw new OutputGuardError(`${inserted - onDay} of ${inserted} new rows of ${table.name} fall outside ${date}`, 'invalid-data');
@@ -160,7 +160,7 @@ export class DuckDbWarehouse implements Warehouse {
         );
       }
       if (write.checkSql) {
-        const problems = readRows(await conn.runAndReadAll(write.checkSql, bindParams(write.checkSql, params)));
+        const problems = readRows(await conn.runAndReadAll(write.checkSql, ...bindParams(write.checkSql, params)));
         if (problems.length > 0) {
           const shown = problems.slice(0, 3).map((p) => String(p.problem)).join('; ');
           throw new OutputGuardError(
@@ -188,7 +188,7 @@ export class DuckDbWarehouse implements Warehouse {
     return this.inTransaction(async (conn) => {
       if (dates.length > 0) {
         const sql = `DELETE FROM ${this.dialect.table(table)} WHERE ${table.dateColumn} IN (SELECT unnest(CAST($dates AS DATE[])))`;
-        await conn.run(sql, bindParams(sql, { dates }));
+        await conn.run(sql, ...bindParams(sql, { dates }));
       }
       await appendRows(conn, table, rows);
       return rows.length;
@@ -232,7 +232,7 @@ export class DuckDbWarehouse implements Warehouse {
     const name = this.dialect.table(table);
     return this.inTransaction(async (conn) => {
       const stage = `CREATE OR REPLACE TEMP TABLE import_stage AS SELECT ${projection} FROM ${reader}`;
-      await conn.run(stage, bindParams(stage, { path }));
+      await conn.run(stage, ...bindParams(stage, { path }));
       const counted = readRows(await conn.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT ${table.dateColumn}) AS d FROM import_stage`));
       await conn.run(`DELETE FROM ${name} WHERE ${table.dateColumn} IN (SELECT DISTINCT ${table.dateColumn} FROM import_stage)`);
       await conn.run(`INSERT INTO ${name} SELECT * FROM import_stage`);
@@ -333,7 +333,7 @@ async function insertWithSql(conn: DuckDBConnection, table: TableDef, rows: read
       .join(', ')})`,
   );
   const sql = `INSERT INTO ${duckDbDialect.table(table)} (${table.columns.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`;
-  await conn.run(sql, bindParams(sql, params));
+  await conn.run(sql, ...bindParams(sql, params));
 }
 
 async function appendRows(conn: DuckDBConnection, table: TableDef, rows: readonly Row[]): Promise<void> {
