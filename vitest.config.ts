@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // CLI tests mostly wait on child processes: two files at a time keeps both cores busy.
+    maxWorkers: 2,
     restoreMocks: true,
   },
 });

@@ -6,6 +6,7 @@ import { phaseCommand } from './commands/phase.js';
 import { processorsCommand } from './commands/processors.js';
 import { sampleDataCommand } from './commands/sample-data.js';
 import { seasonsCommand } from './commands/seasons.js';
+import { reportCommand } from './commands/report.js';
 import { retryCommand } from './commands/retry.js';
 import { runCommand } from './commands/run.js';
 import { rollbackCommand } from './commands/rollback.js';
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   program.addCommand(statusCommand());
   program.addCommand(retryCommand());
   program.addCommand(rollbackCommand());
+  program.addCommand(reportCommand());
   program.addCommand(seasonsCommand());
   program.addCommand(processorsCommand());
   program.addCommand(sampleDataCommand());

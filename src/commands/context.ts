@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { createLogger } from '../reporting/logger.js';
+import { newRunId } from '../runner/run-file.js';
 import { AbortError, UsageError } from '../errors.js';
 import { Output } from '../reporting/output.js';
 import { findRunByPid } from '../runner/run-file.js';
@@ -67,4 +70,16 @@ function busyMessage(context: CommandContext, error: WarehouseBusyError): string
 /** True when the DuckDB file exists (readers treat a missing file as an empty warehouse). */
 export function warehouseFileExists(context: CommandContext): boolean {
   return context.globals.warehouse !== 'duckdb' || existsSync(resolve(context.globals.db));
+}
+
+/**
+ * The log of a command that writes outside the runner (sample-data, import, rollback): a run id,
+ * `logs/<run id>.log` (or --log-file), and a note naming both on stderr.
+ */
+export function commandLog(context: CommandContext, label: string): { runId: string; logger: Logger } {
+  const runId = newRunId();
+  const file = context.globals.logFile ?? join(logsDir(context), `${runId}.log`);
+  const logger = createLogger(file, context.globals.verbose).child({ runId, command: label });
+  context.out.note(`run ${runId}: ${label}, log ${file}`);
+  return { runId, logger };
 }

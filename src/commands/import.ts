@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { RAW_TABLES } from '../warehouse/tables/raw-tables.js';
-import { commandContext, openWarehouse } from './context.js';
+import { commandContext, commandLog, openWarehouse } from './context.js';
 
 const FORMATS: Record<string, 'csv' | 'parquet' | 'json'> = {
   '.csv': 'csv',
@@ -49,6 +49,7 @@ export function importCommand(): Command {
           context.out.json({ ok: true, exitCode: 0, dryRun: true, table: table.name, rows: check.rows, dates: check.dates.length });
           return;
         }
+        const { logger } = commandLog(context, `import ${table.name}`);
         await warehouse.ensureTables([table]);
         const loaded = await warehouse.importFile(table, resolve(file), format, check.columns).catch((error: unknown) => {
           // A value that does not convert to its column's type is bad input; the transaction rolled back.
@@ -58,6 +59,7 @@ export function importCommand(): Command {
           }
           throw error;
         });
+        logger.info({ table: table.name, file: resolve(file), rows: loaded.rows, dates: loaded.dates }, 'file imported');
         context.out.json({ ok: true, exitCode: 0, table: table.name, rows: loaded.rows, dates: loaded.dates });
         context.out.result(`imported ${loaded.rows} rows into nba_raw.${table.name} for ${loaded.dates} dates (replacing their previous rows)`);
       } finally {

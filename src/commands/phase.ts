@@ -59,6 +59,8 @@ export async function runPhase(
     spec: PhaseCommandSpec;
     /** Only these `processor|date` pairs (retry). */
     onlyPairs?: ReadonlySet<string>;
+    /** Takes the --json document instead of printing it (a command that runs several stages). */
+    emitJson?: (document: unknown) => void;
     processors: ReturnType<typeof selectProcessors>;
     selector: NonNullable<ReturnType<typeof parseDateSelector>>;
     bootstrapDays: number;
@@ -103,7 +105,7 @@ export async function runPhase(
     );
     const exitCode = exitCodeForRun(result, dryRun);
     const retry = retryCommand(context, args.spec.name, args.names.length > 0 ? args.processors.map((p) => p.name) : [], result);
-    report(context, result, { dryRun, exitCode, retry, dates });
+    report(context, result, { dryRun, exitCode, retry, dates, emitJson: args.emitJson });
     session.finish(exitCode);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
     return result;
@@ -164,7 +166,7 @@ function retryCommand(context: CommandContext, commandName: string, processorNam
 function report(
   context: CommandContext,
   result: RunResult,
-  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[] },
+  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[]; emitJson?: (document: unknown) => void },
 ): void {
   const { out } = context;
   const json = {
@@ -189,7 +191,7 @@ function report(
     stop: result.stop ?? null,
     retryCommand: info.retry ?? null,
   };
-  out.json(json);
+  (info.emitJson ?? ((doc) => out.json(doc)))(json);
   if (result.noFinalGames) {
     const hint = context.globals.warehouse === 'duckdb' ? "; load one with 'backfill sample-data' or 'backfill import nbac_schedule FILE'" : '';
     out.error(`the schedule (nba_raw.nbac_schedule) has no final game between ${info.dates[0]} and ${info.dates.at(-1)}${hint}`);

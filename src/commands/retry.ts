@@ -21,13 +21,14 @@ export function retryCommand(): Command {
       const reader = await openWarehouse(context, { readOnly: true });
       const found = await failedPairsOf(reader, runId).finally(() => reader.close());
       if (!found) {
-        context.out.json({ ok: true, exitCode: 0, retried: [] });
-        context.out.result(runId ? `run ${runId} has no failed pairs in run history` : 'no run has failed pairs: nothing to retry');
         if (runId) throw new UsageError(`run ${runId} has no failed pairs in run history`);
+        context.out.json({ ok: true, exitCode: 0, retriedRunId: null, runs: [], outcomes: [] });
+        context.out.result('no run has failed pairs: nothing to retry');
         return;
       }
       context.out.note(`retrying ${found.pairs.length} failed pair(s) of run ${found.runId}`);
       let worst = 0;
+      const runs: Record<string, unknown>[] = [];
       for (const phase of [3, 4] as const) {
         const pairs = found.pairs.filter((p) => p.phase === phase);
         if (pairs.length === 0) continue;
@@ -42,6 +43,7 @@ export function retryCommand(): Command {
             includeBootstrap: false,
             includePlayoffs: true,
             names: processors.map((p) => p.name),
+            emitJson: (doc) => runs.push(doc as Record<string, unknown>),
           });
         } catch (error) {
           if (!(error instanceof CommandFailed)) throw error;
@@ -49,6 +51,7 @@ export function retryCommand(): Command {
           if (error.exitCode !== 1) break; // aborted or interrupted: stop here
         }
       }
+      context.out.json({ ok: worst === 0, exitCode: worst, retriedRunId: found.runId, runs, outcomes: runs.flatMap((r) => (r.outcomes as unknown[]) ?? []) });
       if (worst !== 0) throw new CommandFailed('retry did not complete', worst as 1 | 3 | 130);
     });
 }

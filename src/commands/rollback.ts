@@ -9,7 +9,7 @@ import { compactDates } from '../reporting/plan-report.js';
 import { markRolledBack } from '../runner/rollback.js';
 import { qualifiedName } from '../warehouse/schema.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { commandContext, openWarehouse } from './context.js';
+import { commandContext, commandLog, openWarehouse } from './context.js';
 import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
 
 async function rowsPerTable(warehouse: Warehouse, processors: readonly ProcessorDefinition[], dates: readonly string[]): Promise<Map<string, number>> {
@@ -79,10 +79,12 @@ export function rollbackCommand(): Command {
       if (!/^y(es)?$/i.test(answer.trim())) throw new CommandFailed('rollback cancelled; nothing deleted');
     }
     const warehouse = await openWarehouse(context, { readOnly: false });
+    const { logger } = commandLog(context, 'rollback');
     try {
       for (const processor of targets) {
         if (await warehouse.tableExists(processor.table)) await warehouse.replaceDates(processor.table, dates, []);
       }
+      logger.info({ phase, dates: dates.length, rows: Object.fromEntries(counts) }, 'rows deleted');
       const marked = await markRolledBack(warehouse, targets, dates, ['backfill', ...process.argv.slice(2)].join(' '));
       context.out.json({ ok: true, exitCode: 0, dates, rows: Object.fromEntries(counts), markedRolledBack: marked });
       context.out.result(`deleted ${total} rows; ${marked} (processor, date) pairs marked rolled-back, so the next run redoes them`);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { EXIT } from '../exit-code.js';
+import { LiveView } from '../reporting/live-view.js';
 import { createLogger } from '../reporting/logger.js';
 import { formatProgress } from '../runner/progress.js';
 import { newRunId, RunFile } from '../runner/run-file.js';
@@ -39,17 +40,29 @@ export class RunSession {
     process.on('SIGINT', this.onSigint);
   }
 
-  /** The services a runner stage needs; the run file opens (once) when the first stage starts work. */
+  /**
+   * The services a runner stage needs; the run file opens (once) when the first stage starts work.
+   * Progress goes to stderr: a live view on a terminal, a line every 10 dates otherwise, nothing
+   * with --quiet.
+   */
   services(warehouse: Warehouse, processors: number): RunServices {
+    const { out, globals } = this.context;
+    const live = !globals.quiet && process.stderr.isTTY && !process.env.CI;
+    const view = live ? new LiveView(process.stderr, this.label) : undefined;
+    this.view?.finish();
+    this.view = view;
     return {
       warehouse,
       logger: this.logger,
       runId: this.runId,
       stopSwitch: this.stopSwitch,
-      onProgress: (p) => this.context.out.note(formatProgress(p)),
+      onProgress: view ? undefined : (p) => out.note(formatProgress(p)),
+      onUpdate: view ? (snapshot, each) => view.update(snapshot, each) : undefined,
       openRunFile: (totalDates) => this.openRunFile(totalDates, processors),
     };
   }
+
+  private view: LiveView | undefined;
 
   private openRunFile(totalDates: number, processors: number): RunFile {
     if (this.runFile) {
@@ -78,6 +91,8 @@ export class RunSession {
 
   /** Marks the run file finished and stops listening for Ctrl-C. */
   finish(exitCode?: number): void {
+    this.view?.finish();
+    this.view = undefined;
     process.off('SIGINT', this.onSigint);
     this.runFile?.update({ state: 'finished', currentPairs: [], ...(exitCode === undefined ? {} : { exitCode }) }, true);
     this.logger.flush?.();

@@ -6,7 +6,7 @@ import { generateSampleSeason } from '../sample-data/generate.js';
 import { formatDuration } from '../runner/summary.js';
 import { RAW_TABLES } from '../warehouse/tables/raw-tables.js';
 import type { Row } from '../warehouse/warehouse.js';
-import { commandContext, openWarehouse } from './context.js';
+import { commandContext, commandLog, openWarehouse } from './context.js';
 
 /** Regular-season dates of a sample season: the defaults, or late October to mid April. */
 function sampleSeasonDates(seasonYear: number): { start: string; end: string } {
@@ -44,6 +44,7 @@ export function sampleDataCommand(): Command {
         return;
       }
       const warehouse = await openWarehouse(context, { readOnly: false });
+      const { logger } = commandLog(context, 'sample-data');
       try {
         await warehouse.ensureTables(RAW_TABLES);
         const written: Record<string, Record<string, number>> = {};
@@ -58,6 +59,7 @@ export function sampleDataCommand(): Command {
             counts[table.name] = await warehouse.replaceDates(table, window, rows);
           }
           written[season.label] = counts;
+          logger.info({ season: season.label, seed, rows: counts, ms: Date.now() - started }, 'sample season written');
           const total = Object.values(counts).reduce((a, b) => a + b, 0);
           context.out.note(`${season.label}: ${total.toLocaleString('en-US')} raw rows in ${formatDuration(Date.now() - started)}`);
         }

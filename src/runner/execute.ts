@@ -136,6 +136,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     const counts: AttemptCounts = { transient: 0, rateLimit: 0, quota: 0 };
     const errors: { attempt: number; class: ErrorClass; message: string }[] = [];
     const log = logger.child({ processor: item.processor.name, date: item.date });
+    log.debug({ fingerprint: item.fingerprint, minRows: item.minRows }, 'pair started');
     for (let attempt = 1; ; attempt += 1) {
       try {
         const result = await warehouse.replaceDay({

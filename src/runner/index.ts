@@ -10,7 +10,7 @@ import { loadInputStats, processorVersion, type InputStats } from './fingerprint
 import { pairKey, processorRunHistory, readLatestStates } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
 import { buildPlan, decidePair, type PairDecision, type PlanInputs, type PlanItem } from './plan.js';
-import { ProgressTracker, type ProgressSnapshot } from './progress.js';
+import { ProgressTracker, type ProcessorProgress, type ProgressSnapshot } from './progress.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunFile } from './run-file.js';
 
@@ -41,8 +41,10 @@ export interface RunServices {
   stopSwitch: StopSwitch;
   /** Creates the run file once the plan is accepted (a refused or dry run leaves none). */
   openRunFile?: (totalDates: number) => RunFile;
-  /** Called every 10 finished dates and at the end. */
+  /** Called every 10 dates finished by real work (the plain progress line). */
   onProgress?: (snapshot: ProgressSnapshot) => void;
+  /** Called after every finished pair with per-processor counts (the live terminal view). */
+  onUpdate?: (snapshot: ProgressSnapshot, processors: ProcessorProgress[]) => void;
 }
 
 export interface RunResult {
@@ -73,7 +75,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   }
   const runFile = services.openRunFile?.(new Set(plan.map((i) => i.date)).size);
   await warehouse.ensureTables([...request.processors.map((p) => p.table), processorRunHistory]);
-  const progress = new ProgressTracker(plan.map((i) => i.date));
+  const progress = new ProgressTracker(plan.map((i) => ({ date: i.date, processor: i.processor.name, phase: i.processor.phase })));
   const counts: Record<string, number> = {};
   const current = new Set<string>();
   let printedTens = 0;
@@ -100,6 +102,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
       const dateDone = progress.record(outcome);
       const snapshot = progress.snapshot();
       runFile?.update({ counts, currentPairs: [...current], doneDates: snapshot.doneDates, etaMs: snapshot.etaMs });
+      services.onUpdate?.(snapshot, progress.processors());
       // A line every 10 dates finished by real work; dates skipped by rule at the start print none.
       const tens = Math.floor(snapshot.doneDates / 10);
       if (dateDone && outcome.attempts > 0 && tens > printedTens) {

@@ -9,6 +9,16 @@ export interface ProgressSnapshot {
   etaMs: number | null;
 }
 
+/** Per-processor counts for the live terminal view. */
+export interface ProcessorProgress {
+  processor: string;
+  phase: number;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+}
+
 /**
  * Counts dates as their pairs finish; a date is done when all its planned pairs are. The ETA is
  * the mean time per date done by running so far times the dates left.
@@ -19,9 +29,20 @@ export class ProgressTracker {
   private done = 0;
   private ranDates = 0;
   private readonly startedAt = Date.now();
+  private readonly perProcessor = new Map<string, ProcessorProgress>();
 
-  constructor(pairDates: readonly IsoDate[]) {
-    for (const date of pairDates) this.remaining.set(date, (this.remaining.get(date) ?? 0) + 1);
+  constructor(pairs: readonly { date: IsoDate; processor: string; phase: number }[]) {
+    for (const { date, processor, phase } of pairs) {
+      this.remaining.set(date, (this.remaining.get(date) ?? 0) + 1);
+      const entry = this.perProcessor.get(processor) ?? { processor, phase, total: 0, done: 0, failed: 0, skipped: 0 };
+      entry.total += 1;
+      this.perProcessor.set(processor, entry);
+    }
+  }
+
+  /** Counts per processor, in the order the processors were planned. */
+  processors(): ProcessorProgress[] {
+    return [...this.perProcessor.values()].map((p) => ({ ...p }));
   }
 
   get totalDates(): number {
@@ -31,6 +52,12 @@ export class ProgressTracker {
   /** Returns true when this outcome completed its date. */
   record(outcome: PairOutcome): boolean {
     if (outcome.status === 'failed' || outcome.status === 'not-run') this.failed.add(outcome.date);
+    const entry = this.perProcessor.get(outcome.processor);
+    if (entry) {
+      if (outcome.status === 'success') entry.done += 1;
+      else if (outcome.status === 'skipped') entry.skipped += 1;
+      else entry.failed += 1;
+    }
     const left = (this.remaining.get(outcome.date) ?? 0) - 1;
     this.remaining.set(outcome.date, left);
     if (left !== 0) return false;
