@@ -8,7 +8,8 @@ import { AbortError, UsageError } from '../errors.js';
 import { Output } from '../reporting/output.js';
 import { findRunByPid } from '../runner/run-file.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
-import { WarehouseBusyError } from '../warehouse/errors.js';
+import { errorMessage, WarehouseBusyError } from '../warehouse/errors.js';
+import { FaultyWarehouse, parseFaultSpec } from '../warehouse/faulty-warehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { parseGlobalOptions, type GlobalOptions } from './global-options.js';
 
@@ -45,12 +46,19 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
   if (globals.warehouse === 'bigquery') {
     throw new UsageError('--warehouse bigquery is not available in this build yet; use the embedded duckdb warehouse');
   }
+  let faults;
   try {
-    return await DuckDbWarehouse.open({
+    faults = parseFaultSpec(process.env.BACKFILL_FAULTS);
+  } catch (error) {
+    throw new UsageError(errorMessage(error));
+  }
+  try {
+    const warehouse = await DuckDbWarehouse.open({
       path: globals.db,
       readOnly: access.readOnly,
       connections: Math.max(globals.concurrency, 2),
     });
+    return faults ? new FaultyWarehouse(warehouse, faults) : warehouse;
   } catch (error) {
     if (error instanceof WarehouseBusyError) throw new AbortError(busyMessage(context, error));
     throw error;

@@ -19,6 +19,7 @@ export interface GlobalOptions {
   quiet: boolean;
   verbose: boolean;
   rateLimitWaitMs?: number;
+  retryDelayMs?: number;
 }
 
 export const DEFAULT_DB = '.backfill/warehouse.duckdb';
@@ -39,7 +40,8 @@ export function addGlobalOptions(program: Command): Command {
     .option('--log-file <path>', 'write the JSON log here (default .backfill/logs/<run id>.log)')
     .option('--quiet', 'print only the summary', false)
     .option('--verbose', 'print debug logs', false)
-    .addOption(new Option('--rate-limit-wait <ms>', 'wait after a rate-limit error, in ms (default 60000)').hideHelp());
+    .addOption(new Option('--rate-limit-wait <ms>', 'wait after a rate-limit error, in ms (default 60000)').hideHelp())
+    .addOption(new Option('--retry-delay <ms>', 'first backoff after a transient error, in ms (default 1000)').hideHelp());
 }
 
 const raw = z.object({
@@ -58,6 +60,7 @@ const raw = z.object({
   quiet: z.boolean(),
   verbose: z.boolean(),
   rateLimitWait: z.string().optional(),
+  retryDelay: z.string().optional(),
 });
 
 const engine = z.enum(['duckdb', 'bigquery']);
@@ -83,6 +86,12 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     if (!n.success) throw new UsageError(`invalid --rate-limit-wait '${v.rateLimitWait}': expected milliseconds from 0 to 3600000`);
     rateLimitWaitMs = n.data;
   }
+  let retryDelayMs: number | undefined;
+  if (v.retryDelay !== undefined) {
+    const n = waitMs.safeParse(v.retryDelay);
+    if (!n.success) throw new UsageError(`invalid --retry-delay '${v.retryDelay}': expected milliseconds from 0 to 3600000`);
+    retryDelayMs = n.data;
+  }
   if (warehouse.data === 'bigquery' && v.project !== undefined && !/^[a-z][a-z0-9-]{4,62}$/.test(v.project)) {
     throw new UsageError(`invalid --project '${v.project}': expected a Google Cloud project id (lowercase letters, digits, hyphens)`);
   }
@@ -105,6 +114,7 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     quiet: v.quiet,
     verbose: v.verbose,
     rateLimitWaitMs,
+    retryDelayMs,
   };
 }
 

@@ -5,10 +5,10 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { EXIT, exitCodeForRun } from '../exit-code.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { compactDates, formatPlan } from '../reporting/plan-report.js';
-import { DEFAULT_RETRY_POLICY, runBackfill, type RunResult } from '../runner/index.js';
+import { runBackfill, type RunResult } from '../runner/index.js';
 import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
 import type { Phase } from '../vocabulary.js';
-import { commandContext, openWarehouse, TOOL_VERSION, type CommandContext } from './context.js';
+import { commandContext, openWarehouse, type CommandContext } from './context.js';
 import { RunSession } from './run-session.js';
 import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
 import { globalArgs, shellQuote } from './global-options.js';
@@ -85,22 +85,9 @@ export async function runPhase(
   const session = new RunSession(context, args.spec.name, dryRun);
   try {
     if (args.spec.phase === 4) await warnThinPhase3(context, warehouse, dates, args.bootstrapDays, args.includePlayoffs);
+    const calendar = { bootstrapDays: args.bootstrapDays, includeBootstrap: args.includeBootstrap, includePlayoffs: args.includePlayoffs };
     const result = await runBackfill(
-      {
-        processors: args.processors,
-        dates,
-        dryRun,
-        force: globals.force,
-        includeBootstrap: args.includeBootstrap,
-        bootstrapDays: args.bootstrapDays,
-        includePlayoffs: args.includePlayoffs,
-        allowShrink: globals.allowShrink,
-        concurrency: globals.concurrency,
-        policy: { ...DEFAULT_RETRY_POLICY, ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}) },
-        commandLine: session.commandLine,
-        toolVersion: TOOL_VERSION,
-        onlyPairs: args.onlyPairs,
-      },
+      session.request(args.processors, dates, calendar, args.onlyPairs),
       session.services(warehouse, args.processors.length),
     );
     const exitCode = exitCodeForRun(result, dryRun);

@@ -6,7 +6,8 @@ import { createLogger } from '../reporting/logger.js';
 import { formatProgress } from '../runner/progress.js';
 import { newRunId, RunFile } from '../runner/run-file.js';
 import type { StopSwitch } from '../runner/execute.js';
-import type { RunServices } from '../runner/index.js';
+import { DEFAULT_RETRY_POLICY, type RunRequest, type RunServices } from '../runner/index.js';
+import { TOOL_VERSION } from '../version.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { logsDir, runsDir, type CommandContext } from './context.js';
 import { shellQuote } from './global-options.js';
@@ -38,6 +39,33 @@ export class RunSession {
     this.logFile = context.globals.logFile ?? (dryRun ? undefined : join(logsDir(context), `${this.runId}.log`));
     this.logger = createLogger(this.logFile, context.globals.verbose).child({ runId: this.runId });
     process.on('SIGINT', this.onSigint);
+  }
+
+  /** A runner request from the global options and the stage's processors, dates and calendar options. */
+  request(
+    processors: RunRequest['processors'],
+    dates: readonly string[],
+    calendar: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
+    onlyPairs?: ReadonlySet<string>,
+  ): RunRequest {
+    const { globals } = this.context;
+    return {
+      processors,
+      dates,
+      dryRun: globals.dryRun,
+      force: globals.force,
+      ...calendar,
+      allowShrink: globals.allowShrink,
+      concurrency: globals.concurrency,
+      policy: {
+        ...DEFAULT_RETRY_POLICY,
+        ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}),
+        ...(globals.retryDelayMs !== undefined ? { baseDelayMs: globals.retryDelayMs } : {}),
+      },
+      commandLine: this.commandLine,
+      toolVersion: TOOL_VERSION,
+      onlyPairs,
+    };
   }
 
   /**

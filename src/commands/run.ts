@@ -7,7 +7,7 @@ import { EXIT, exitCodeForRun, type ExitCode } from '../exit-code.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import { compactDates } from '../reporting/plan-report.js';
-import { DEFAULT_RETRY_POLICY, runBackfill, type PairOutcome, type RunRequest, type RunResult } from '../runner/index.js';
+import { runBackfill, type PairOutcome, type RunRequest, type RunResult } from '../runner/index.js';
 import { formatSummary, retryDates } from '../runner/summary.js';
 import type { CheckResult } from '../validation/check.js';
 import { CHECKS, p2Readiness } from '../validation/checks.js';
@@ -15,7 +15,7 @@ import { blocked, runChecks } from '../validation/run-checks.js';
 import { SeasonCalendar, knownSeasons, loadGameCounts } from '../calendar/calendar.js';
 import { eachDay } from '../calendar/dates.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { commandContext, openWarehouse, TOOL_VERSION, type CommandContext } from './context.js';
+import { commandContext, openWarehouse, type CommandContext } from './context.js';
 import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
 import { globalArgs, shellQuote } from './global-options.js';
 import { RunSession } from './run-session.js';
@@ -90,7 +90,7 @@ async function runSeasons(
       for (const gap of gaps) report.warnings.push(`Phase 2 readiness 95-99 %: ${describe(gap)}`);
       for (const warning of report.warnings) out.warn(`${report.season}: ${warning}`);
 
-      const phase3 = await stage(context, session, warehouse, phaseProcessors(3, PROCESSORS), seasonDates, options);
+      const phase3 = await stage(session, warehouse, phaseProcessors(3, PROCESSORS), seasonDates, options);
       outcomes.push(...phase3.outcomes);
       stop = phase3.stop;
       if (stop || phase3.noFinalGames) {
@@ -100,7 +100,7 @@ async function runSeasons(
       // Phase 4 for a date only once that date's Phase 3 is complete (product.md §5).
       const incomplete = new Set(phase3.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run').map((o) => o.date));
       const phase4Processors = phaseProcessors(4, PROCESSORS);
-      const phase4 = await stage(context, session, warehouse, phase4Processors, seasonDates.filter((d) => !incomplete.has(d)), options);
+      const phase4 = await stage(session, warehouse, phase4Processors, seasonDates.filter((d) => !incomplete.has(d)), options);
       outcomes.push(...phase4.outcomes);
       for (const date of [...incomplete].sort()) {
         for (const p of phase4Processors) {
@@ -154,29 +154,11 @@ async function checkScope(warehouse: Warehouse, dates: IsoDate[], options: { boo
 }
 
 async function stage(
-  context: CommandContext,
   session: RunSession,
   warehouse: Warehouse,
   processors: RunRequest['processors'],
   dates: IsoDate[],
   options: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
 ): Promise<RunResult> {
-  const { globals } = context;
-  return runBackfill(
-    {
-      processors,
-      dates,
-      dryRun: globals.dryRun,
-      force: globals.force,
-      includeBootstrap: options.includeBootstrap,
-      bootstrapDays: options.bootstrapDays,
-      includePlayoffs: options.includePlayoffs,
-      allowShrink: globals.allowShrink,
-      concurrency: globals.concurrency,
-      policy: { ...DEFAULT_RETRY_POLICY, ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}) },
-      commandLine: session.commandLine,
-      toolVersion: TOOL_VERSION,
-    },
-    session.services(warehouse, processors.length),
-  );
+  return runBackfill(session.request(processors, dates, options), session.services(warehouse, processors.length));
 }

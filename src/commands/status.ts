@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { AbortError, UsageError } from '../errors.js';
 import { table } from '../reporting/output.js';
-import { readRunFiles, type RunFileState } from '../runner/run-file.js';
+import { liveRuns, type RunFileState } from '../runner/run-file.js';
 import { historyStatus, type HistoryStatus } from '../runner/status.js';
 import { formatDuration } from '../runner/summary.js';
 import { commandContext, openWarehouse, runsDir, type CommandContext } from './context.js';
@@ -29,12 +29,12 @@ export function statusCommand(): Command {
       } catch (error) {
         if (!(error instanceof AbortError)) throw error;
         // The file is held by a run: show that run's live state from its run file instead.
-        reportLive(context, readRunFiles(runsDir(context)).filter((r) => r.state === 'running'), error.message);
+        reportLive(context, liveRuns(runsDir(context)), error.message);
         return;
       }
       try {
         const status = await historyStatus(warehouse, since);
-        const live = readRunFiles(runsDir(context)).filter((r) => r.state === 'running');
+        const live = liveRuns(runsDir(context));
         context.out.json({ ok: true, exitCode: 0, since: since?.toISOString() ?? null, ...status, live });
         context.out.result(formatStatus(context, status));
       } finally {

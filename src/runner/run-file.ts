@@ -71,6 +71,20 @@ export function findRunByPid(dir: string, pid: number): RunFileState | undefined
   return readRunFiles(dir).find((r) => r.pid === pid && r.state === 'running');
 }
 
+/** Runs whose file says running and whose process is alive (a killed run leaves a stale file). */
+export function liveRuns(dir: string): RunFileState[] {
+  return readRunFiles(dir).filter((r) => r.state === 'running' && isAlive(r.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A run id like `20261125T221500Z-3fa9c1`. */
 export function newRunId(now: Date = new Date(), random: () => number = Math.random): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

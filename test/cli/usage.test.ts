@@ -20,6 +20,8 @@ const badInputs: [string[], RegExp][] = [
   [['--warehouse', 'oracle', 'phase3', '--dates', '2022-01-05'], /^error: invalid --warehouse 'oracle': expected duckdb or bigquery/],
   [['phase3', '--dates', "2022-01-05';drop table x;--"], /^error: invalid --dates item '2022-01-05';drop table x;--'/],
   [['phase3', "player_game_summary'--", '--dates', '2022-01-05'], /^error: unknown phase 3 processor/],
+  [['phase3', '--season', "2021-22'); DROP TABLE nba_raw.nbac_schedule; --"], /^error: invalid --season '2021-22'\); DROP TABLE/],
+  [['--db', "x.duckdb'; --", 'phase3', '--season', '20"21-22'], /^error: invalid --season '20"21-22'/],
   [['phase3', '--dates', '2099-01-05'], /^error: date 2099-01-05 is in the future/],
   [['phase3', '--bogus'], /^error: unknown option '--bogus'/],
   [['nonsense'], /^error: unknown command 'nonsense'/],
