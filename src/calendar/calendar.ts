@@ -1,3 +1,4 @@
+import type { SqlDialect } from '../warehouse/dialect.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { addDays, seasonYearOf, type IsoDate } from './dates.js';
@@ -16,25 +17,34 @@ export type GameCounts = ReadonlyMap<IsoDate, number>;
 
 const SEASON_YEAR_SQL = `COALESCE(season_year, EXTRACT(YEAR FROM game_date) - CASE WHEN EXTRACT(MONTH FROM game_date) >= 10 THEN 0 ELSE 1 END)`;
 
-function latestScheduleRows(warehouse: Warehouse): string {
-  const d = warehouse.dialect;
+function latestScheduleRows(d: SqlDialect): string {
   return `SELECT * FROM (
       SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.game_id ORDER BY s.game_status DESC, s.processed_at DESC) AS version_rank
       FROM ${d.table(nbacSchedule)} AS s) AS latest
     WHERE version_rank = 1 AND COALESCE(is_all_star, FALSE) = FALSE`;
 }
 
-/** Seasons present in the schedule (a missing schedule table reads as none). */
-export async function loadScheduleSeasons(warehouse: Warehouse): Promise<ScheduleSeason[]> {
-  if (!(await warehouse.tableExists(nbacSchedule))) return [];
-  const rows = await warehouse.query(
-    `SELECT ${SEASON_YEAR_SQL} AS season_year,
+/** Per season year: first and last final regular-season game dates and the last scheduled game. */
+export function scheduleSeasonsSql(d: SqlDialect): string {
+  return `SELECT ${SEASON_YEAR_SQL} AS season_year,
         MIN(CASE WHEN game_status = 3 AND COALESCE(is_regular_season, game_id LIKE '002%') THEN game_date END) AS regular_start,
         MAX(CASE WHEN game_status = 3 AND COALESCE(is_regular_season, game_id LIKE '002%') THEN game_date END) AS regular_end,
         MAX(game_date) AS last_scheduled
-     FROM (${latestScheduleRows(warehouse)}) AS games
-     GROUP BY 1 ORDER BY 1`,
-  );
+     FROM (${latestScheduleRows(d)}) AS games
+     GROUP BY 1 ORDER BY 1`;
+}
+
+/** Final games per date between `@start` and `@end`. */
+export function gameCountsSql(d: SqlDialect): string {
+  return `SELECT game_date, COUNT(*) AS games FROM (${latestScheduleRows(d)}) AS games
+     WHERE game_status = 3 AND game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}
+     GROUP BY game_date`;
+}
+
+/** Seasons present in the schedule (a missing schedule table reads as none). */
+export async function loadScheduleSeasons(warehouse: Warehouse): Promise<ScheduleSeason[]> {
+  if (!(await warehouse.tableExists(nbacSchedule))) return [];
+  const rows = await warehouse.query(scheduleSeasonsSql(warehouse.dialect));
   return rows
     .filter((r) => r.regular_start !== null)
     .map((r) => ({
@@ -48,13 +58,7 @@ export async function loadScheduleSeasons(warehouse: Warehouse): Promise<Schedul
 /** Final games per date between two dates (inclusive). */
 export async function loadGameCounts(warehouse: Warehouse, start: IsoDate, end: IsoDate): Promise<GameCounts> {
   if (!(await warehouse.tableExists(nbacSchedule))) return new Map();
-  const d = warehouse.dialect;
-  const rows = await warehouse.query(
-    `SELECT game_date, COUNT(*) AS games FROM (${latestScheduleRows(warehouse)}) AS games
-     WHERE game_status = 3 AND game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}
-     GROUP BY game_date`,
-    { start, end },
-  );
+  const rows = await warehouse.query(gameCountsSql(warehouse.dialect), { start, end });
   return new Map(rows.map((r) => [String(r.game_date), Number(r.games)]));
 }
 

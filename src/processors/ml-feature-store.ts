@@ -58,7 +58,7 @@ export const mlFeatureStore = defineProcessor({
     const features = d.array(FEATURES.map((f, i) => `COALESCE(${value(i)}, ${f.fallback})`), 'FLOAT64');
     const sources = d.array(FEATURES.map((f, i) => `CASE WHEN ${value(i)} IS NULL THEN 'default' ELSE '${f.source}' END`), 'STRING');
     const names = d.array(FEATURES.map((f) => `'${f.name}'`), 'STRING');
-    const sum = (term: (i: number) => string) => FEATURES.map((_, i) => term(i)).join(' + ');
+    const sum = (term: (i: number) => string) => balancedSum(FEATURES.map((_, i) => term(i)));
     const defaults = sum((i) => `CASE WHEN ${value(i)} IS NULL THEN 1 ELSE 0 END`);
     const requiredDefaults = sum((i) => (FEATURES[i]?.required ? `CASE WHEN ${value(i)} IS NULL THEN 1 ELSE 0 END` : '0'));
     // Mean source weight over the features, leaving out optional ones that fell back to a default.
@@ -102,3 +102,13 @@ SELECT game_date, ${seasonYearSql('game_date')} AS season_year, game_id, player_
 FROM capped`;
   },
 });
+
+/**
+ * `a + b + c + ...` as a balanced tree: the same value, but shallow, so BigQuery's analyzer (and
+ * its response) does not nest one level per feature.
+ */
+function balancedSum(terms: readonly string[]): string {
+  if (terms.length === 1) return terms[0] as string;
+  const middle = Math.ceil(terms.length / 2);
+  return `(${balancedSum(terms.slice(0, middle))} + ${balancedSum(terms.slice(middle))})`;
+}

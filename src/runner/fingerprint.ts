@@ -32,19 +32,21 @@ export async function loadInputStats(
       const byDate = new Map<IsoDate, DayStats>();
       stats.set(qualifiedName(table), byDate);
       if (!(await warehouse.tableExists(table))) return;
-      const rows = await warehouse.query(
-        `SELECT ${table.dateColumn} AS day, COUNT(*) AS row_count, ${d.cast('MAX(processed_at)', 'STRING')} AS max_processed_at
-         FROM ${d.table(table)}
-         WHERE ${table.dateColumn} BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}
-         GROUP BY ${table.dateColumn}`,
-        { from, to },
-      );
+      const rows = await warehouse.query(inputStatsSql(d, table), { from, to });
       for (const row of rows) {
         byDate.set(String(row.day), { rows: Number(row.row_count), maxProcessedAt: (row.max_processed_at as string | null) ?? null });
       }
     }),
   );
   return stats;
+}
+
+/** Rows and latest processed_at per date of one table between `@from` and `@to`: one grouped query. */
+export function inputStatsSql(d: SqlDialect, table: TableDef): string {
+  return `SELECT ${table.dateColumn} AS day, COUNT(*) AS row_count, ${d.cast('MAX(processed_at)', 'STRING')} AS max_processed_at
+         FROM ${d.table(table)}
+         WHERE ${table.dateColumn} BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}
+         GROUP BY ${table.dateColumn}`;
 }
 
 /** The processor's version: a hash of its SQL (as the engine runs it) and its guards. */

@@ -1,6 +1,7 @@
 import type { IsoDate } from '../calendar/dates.js';
 import type { ErrorClass, PairStatus, Phase, SkipReason } from '../vocabulary.js';
 import { processorRunHistory } from '../warehouse/tables/reference-tables.js';
+import type { SqlDialect } from '../warehouse/dialect.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 
 /** One row of `nba_reference.processor_run_history`. */
@@ -47,18 +48,7 @@ export async function readLatestStates(
 ): Promise<Map<string, PairState>> {
   const states = new Map<string, PairState>();
   if (processors.length === 0 || !(await warehouse.tableExists(processorRunHistory))) return states;
-  const d = warehouse.dialect;
-  const rows = await warehouse.query(
-    `SELECT processor_name, data_date, status, skip_reason, input_fingerprint, rows_written, run_id FROM (
-       SELECT h.*, ROW_NUMBER() OVER (
-         PARTITION BY processor_name, data_date
-         ORDER BY COALESCE(finished_at, started_at) DESC, started_at DESC) AS recency
-       FROM ${d.table(processorRunHistory)} AS h
-       WHERE data_date BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}
-         AND ${d.inArray('processor_name', d.param('processors', 'ARRAY<STRING>'))}
-     ) AS latest WHERE recency = 1`,
-    { from, to, processors },
-  );
+  const rows = await warehouse.query(latestStatesSql(warehouse.dialect), { from, to, processors });
   for (const row of rows) {
     states.set(pairKey(String(row.processor_name), String(row.data_date)), {
       status: row.status as PairStatus,
@@ -69,6 +59,18 @@ export async function readLatestStates(
     });
   }
   return states;
+}
+
+/** The latest history row per (processor, date) of `@processors` between `@from` and `@to`. */
+export function latestStatesSql(d: SqlDialect): string {
+  return `SELECT processor_name, data_date, status, skip_reason, input_fingerprint, rows_written, run_id FROM (
+       SELECT h.*, ROW_NUMBER() OVER (
+         PARTITION BY processor_name, data_date
+         ORDER BY COALESCE(finished_at, started_at) DESC, started_at DESC) AS recency
+       FROM ${d.table(processorRunHistory)} AS h
+       WHERE data_date BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}
+         AND ${d.inArray('processor_name', d.param('processors', 'ARRAY<STRING>'))}
+     ) AS latest WHERE recency = 1`;
 }
 
 export async function insertHistory(warehouse: Warehouse, rows: readonly HistoryRow[]): Promise<void> {

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gameCountsSql, scheduleSeasonsSql } from '../../src/calendar/calendar.js';
+import { PROCESSORS } from '../../src/processors/index.js';
+import { inputStatsSql } from '../../src/runner/fingerprint.js';
+import { latestStatesSql } from '../../src/runner/history.js';
+import { CHECKS } from '../../src/validation/checks.js';
+import type { CheckSqlContext } from '../../src/validation/check.js';
+import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
+import type { ColumnType } from '../../src/warehouse/schema.js';
+import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
+import { processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { startZetaSql, type ZetaSql } from '../helpers/zetasql.js';
+
+const PROJECT = 'nba-props-platform';
+const d = bigQueryDialect({ project: PROJECT });
+const TABLES = [...RAW_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory];
+/** The types of every parameter the tool binds. */
+const PARAMS: Record<string, ColumnType> = {
+  start: 'DATE',
+  end: 'DATE',
+  season_start: 'DATE',
+  __day: 'DATE',
+  from: 'DATE',
+  to: 'DATE',
+  since: 'TIMESTAMP',
+  run_id: 'STRING',
+  processors: 'ARRAY<STRING>',
+  bootstrap_dates: 'ARRAY<STRING>',
+  dates: 'ARRAY<STRING>',
+};
+
+let zeta: ZetaSql;
+
+beforeAll(async () => {
+  zeta = await startZetaSql(PROJECT, TABLES);
+}, 60_000);
+afterAll(async () => {
+  await zeta?.stop();
+});
+
+const paramsOf = (sql: string) => Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], PARAMS[m[1] as string] ?? 'STRING']));
+
+describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", () => {
+  it('rejects a wrong query, so the check can fail', async () => {
+    expect(await zeta.analyze(`SELECT no_such_column FROM ${d.table(processorRunHistory)}`, {})).toMatch(/Unrecognized name: no_such_column/);
+  });
+
+  for (const processor of PROCESSORS) {
+    it(`processor ${processor.name}: its day SQL and its check`, async () => {
+      const sql = processor.select(d);
+      expect(await zeta.analyze(sql, paramsOf(sql))).toBeUndefined();
+      if (processor.check) {
+        const check = processor.check(d);
+        expect(await zeta.analyze(check, paramsOf(check))).toBeUndefined();
+      }
+    });
+  }
+
+  it('the runner and calendar queries: history, fingerprints, schedule', async () => {
+    const texts = [latestStatesSql(d), scheduleSeasonsSql(d), gameCountsSql(d), ...TABLES.filter((t) => t.columns.some((c) => c.name === 'processed_at')).map((t) => inputStatsSql(d, t))];
+    for (const sql of texts) expect(await zeta.analyze(sql, paramsOf(sql)), sql.slice(0, 120)).toBeUndefined();
+  });
+
+  for (const check of CHECKS) {
+    it(`validation check ${check.name}`, async () => {
+      const ctx: CheckSqlContext = { d, table: (t) => d.table(t) };
+      const sql = check.sql(ctx);
+      expect(await zeta.analyze(sql, paramsOf(sql))).toBeUndefined();
+    });
+  }
+});

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { ZetaSQLClient } from '@fivetrandevelopers/zetasql';
+import type { ColumnType, TableDef } from '../../src/warehouse/schema.js';
+
+/**
+ * BigQuery's SQL front end (ZetaSQL), offline: the npm package's analyzer server, started on a
+ * fresh free port (a stale server on a fixed port would answer part of the calls) behind a stdin
+ * watchdog, so it dies with this process however that ends.
+ */
+export interface ZetaSql {
+  analyze(sql: string, params: Record<string, ColumnType>): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function typeProto(type: ColumnType): Record<string, unknown> {
+  const scalar: Record<string, string> = { STRING: 'TYPE_STRING', INT64: 'TYPE_INT64', FLOAT64: 'TYPE_DOUBLE', BOOL: 'TYPE_BOOL', DATE: 'TYPE_DATE', TIMESTAMP: 'TYPE_TIMESTAMP' };
+  if (type === 'ARRAY<STRING>') return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: { typeKind: 'TYPE_STRING' } } };
+  if (type === 'ARRAY<FLOAT64>') return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: { typeKind: 'TYPE_DOUBLE' } } };
+  return { typeKind: scalar[type] };
+}
+
+export async function startZetaSql(project: string, tables: readonly TableDef[], datasetPrefix = ''): Promise<ZetaSql> {
+  const binary = join(dirname(createRequire(import.meta.url).resolve('@fivetrandevelopers/zetasql')), 'zetasql', 'remote_server.so');
+  const port = await freePort();
+  const child: ChildProcess = spawn('sh', ['-c', '"$0" localhost "$1" & pid=$!; cat >/dev/null; kill $pid', binary, String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the ZetaSQL server did not start')), 20_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('Server listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', () => reject(new Error('the ZetaSQL server exited')));
+  });
+  ZetaSQLClient.init(port);
+  const client = ZetaSQLClient.getInstance();
+  const languageOptions = { ...(await client.getLanguageOptions({ maximumFeatures: true })), productMode: 'PRODUCT_EXTERNAL' };
+  const tableProto = (t: TableDef, name: string) => ({ name, column: t.columns.map((c) => ({ name: c.name, type: typeProto(c.type) })) });
+  // Nested project -> dataset -> table, as `project`.dataset.table resolves.
+  const datasets = [...new Set(tables.map((t) => t.dataset))];
+  const catalog = {
+    name: 'root',
+    catalog: [
+      {
+        name: project,
+        catalog: datasets.map((ds) => ({ name: `${datasetPrefix}${ds}`, table: tables.filter((t) => t.dataset === ds).map((t) => tableProto(t, t.name)) })),
+      },
+    ],
+    builtinFunctionOptions: { languageOptions },
+  };
+  const registered = await client.registerCatalog({ simpleCatalog: catalog as never });
+  const catalogId = registered?.registeredId;
+  return {
+    async analyze(sql, params) {
+      try {
+        await client.analyze({
+          sqlStatement: sql,
+          registeredCatalogId: catalogId as never,
+          options: {
+            languageOptions: languageOptions as never,
+            errorMessageMode: 'ERROR_MESSAGE_ONE_LINE',
+            queryParameters: Object.entries(params).map(([name, type]) => ({ name, type: typeProto(type) })) as never,
+          },
+        });
+        return undefined;
+      } catch (error) {
+        return (error as { details?: string }).details ?? String(error);
+      }
+    },
+    async stop() {
+      ZetaSQLClient.API.close();
+      child.stdin?.end();
+      child.kill('SIGTERM');
+    },
+  };
+}
