@@ -81,40 +81,99 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     return item ? immediateOutcome(item) : undefined;
   };
 
-  const schedule = (item: PlanItem): Promise<PairOutcome> => {
-    const upstream = item.upstream.map((name) => upstreamOutcome(name, item.date)).filter((u) => u !== undefined);
-    return Promise.all(upstream).then((ups) => {
-      const failedUp = ups.find((u) => u.status !== 'success' && !(u.status === 'skipped' && u.skipReason === 'up-to-date'));
-      if (failedUp) {
-        return notRun(item, 'upstream-not-done', `${failedUp.processor} did not succeed for ${item.date}`);
-      }
-      return limit(async () => {
-        if (stopSwitch.stop) return notRun(item, 'interrupted', stopSwitch.stop.reason);
-        const decided = item.deferred && options.refresh ? await redecide(item, await options.refresh(item)) : item;
-        if (decided.action !== 'run') return finishImmediately(decided);
-        options.onStart?.(decided);
-        const outcome = await runPair(decided);
-        if (outcome.status === 'success' || outcome.status === 'failed') {
-          recent.push(outcome.status === 'failed');
-          if (recent.length > BREAKER_WINDOW) recent.shift();
-          const failures = recent.filter(Boolean).length;
-          if (recent.length === BREAKER_WINDOW && failures * 2 > BREAKER_WINDOW && !stopSwitch.stop) {
-            stopSwitch.stop = {
-              kind: 'aborted',
-              reason: `circuit breaker: ${failures} of the last ${BREAKER_WINDOW} finished pairs failed`,
-            };
-          }
-        }
-        return outcome;
+  /** Feeds the circuit breaker with a pair that ran. */
+  const account = (outcome: PairOutcome) => {
+    if (outcome.status !== 'success' && outcome.status !== 'failed') return;
+    recent.push(outcome.status === 'failed');
+    if (recent.length > BREAKER_WINDOW) recent.shift();
+    const failures = recent.filter(Boolean).length;
+    if (recent.length === BREAKER_WINDOW && failures * 2 > BREAKER_WINDOW && !stopSwitch.stop) {
+      stopSwitch.stop = { kind: 'aborted', reason: `circuit breaker: ${failures} of the last ${BREAKER_WINDOW} finished pairs failed` };
+    }
+  };
+
+  /** Runs a unit (one pair, or a batch of one processor's consecutive dates) once its upstream is done. */
+  const schedule = (unit: PlanItem[]): Promise<Map<string, PairOutcome>> => {
+    const waits = unit.map((item) =>
+      Promise.all(item.upstream.map((name) => upstreamOutcome(name, item.date)).filter((u) => u !== undefined)),
+    );
+    return Promise.all(waits).then(async (upstreams) => {
+      const outcomes = new Map<string, PairOutcome>();
+      const ready: PlanItem[] = [];
+      unit.forEach((item, i) => {
+        const failedUp = (upstreams[i] ?? []).find((u) => u.status !== 'success' && !(u.status === 'skipped' && u.skipReason === 'up-to-date'));
+        if (failedUp) outcomes.set(item.date, notRun(item, 'upstream-not-done', `${failedUp.processor} did not succeed for ${item.date}`));
+        else ready.push(item);
       });
-    }).then((outcome) => {
-      finish(outcome);
-      return outcome;
+      if (ready.length > 0) {
+        const ran = await limit(async () => {
+          if (stopSwitch.stop) return ready.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
+          // Deferred pairs are decided again from fresh statistics; those still to run go together.
+          const decided: PlanItem[] = [];
+          for (const item of ready) decided.push(item.deferred && options.refresh ? redecide(item, await options.refresh(item)) : item);
+          const settled: PairOutcome[] = [];
+          for (const item of decided.filter((i) => i.action !== 'run')) settled.push(await finishImmediately(item));
+          return [...settled, ...(await runBatch(decided.filter((i) => i.action === 'run')))];
+        });
+        for (const outcome of ran) outcomes.set(outcome.date, outcome);
+      }
+      for (const item of unit) finish(outcomes.get(item.date) as PairOutcome);
+      return outcomes;
     });
   };
-  for (const item of runnable) done.set(pairKey(item.processor.name, item.date), schedule(item));
+  for (const unit of batchUnits(runnable, items, warehouse.batchDays)) {
+    const running = schedule(unit);
+    for (const item of unit) {
+      done.set(pairKey(item.processor.name, item.date), running.then((outcomes) => outcomes.get(item.date) as PairOutcome));
+    }
+  }
   await Promise.all(done.values());
   return { outcomes, stop: stopSwitch.stop };
+
+  /**
+   * Runs one processor over consecutive dates in one statement, with one history row and one
+   * status per date; a failing batch is split in halves until the failing dates run alone, under
+   * the retry policy of a single pair.
+   */
+  async function runBatch(batch: PlanItem[]): Promise<PairOutcome[]> {
+    if (batch.length === 0) return [];
+    if (stopSwitch.stop) return batch.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
+    for (const item of batch) options.onStart?.(item);
+    if (batch.length === 1) {
+      const outcome = await runPair(batch[0] as PlanItem);
+      account(outcome);
+      return [outcome];
+    }
+    const first = batch[0] as PlanItem;
+    const last = batch[batch.length - 1] as PlanItem;
+    const started = new Date();
+    try {
+      const results = await warehouse.replaceDays({
+        table: first.processor.table,
+        dates: batch.map((i) => i.date),
+        selectSql: sqlFor(first.processor, warehouse),
+        params: { start: first.date, end: last.date, season_start: first.seasonStart },
+        minRows: new Map(batch.map((i) => [i.date, i.minRows])),
+        checkSql: first.processor.check?.(warehouse.dialect),
+        allowShrink: options.allowShrink,
+        alsoInsert: {
+          table: processorRunHistory,
+          rows: (r) => batch.map((i) => historyRow(options, i, started, new Date(), { status: 'success', rowsWritten: r.get(i.date)?.rowsWritten ?? 0, attempts: 1 })) as unknown as Row[],
+        },
+      });
+      const share = Math.round((Date.now() - started.getTime()) / batch.length);
+      logger.info({ processor: first.processor.name, from: first.date, to: last.date, days: batch.length }, 'batch succeeded');
+      return batch.map((i) => {
+        const outcome: PairOutcome = { ...base(i), status: 'success', rowsWritten: results.get(i.date)?.rowsWritten ?? 0, attempts: 1, durationMs: share };
+        account(outcome);
+        return outcome;
+      });
+    } catch (error) {
+      logger.warn({ processor: first.processor.name, from: first.date, to: last.date, err: errorMessage(error) }, 'batch failed; splitting it');
+      const middle = Math.ceil(batch.length / 2);
+      return [...(await runBatch(batch.slice(0, middle))), ...(await runBatch(batch.slice(middle)))];
+    }
+  }
 
   /** A deferred pair re-decided as up to date or failing: finish it the way the plan would have. */
   async function finishImmediately(item: PlanItem): Promise<PairOutcome> {
@@ -181,8 +240,41 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   }
 }
 
+/**
+ * Groups a processor's runnable pairs into batches of consecutive game dates of one season (at
+ * most `maxDays`); a game date of the processor that does not run breaks a batch. Units come out
+ * oldest first.
+ */
+export function batchUnits(runnable: readonly PlanItem[], all: readonly PlanItem[], maxDays: number): PlanItem[][] {
+  if (maxDays <= 1) return runnable.map((item) => [item]);
+  const breaks = new Set(all.filter((i) => i.action !== 'run' && i.games > 0).map((i) => pairKey(i.processor.name, i.date)));
+  const units: PlanItem[][] = [];
+  const open = new Map<string, PlanItem[]>();
+  const byDate = [...runnable].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const gameDates = [...new Set(all.filter((i) => i.games > 0).map((i) => i.date))].sort();
+  for (const item of byDate) {
+    const name = item.processor.name;
+    const current = open.get(name);
+    const previous = current?.[current.length - 1];
+    const between = previous ? gameDates.filter((d) => d > previous.date && d < item.date) : [];
+    const contiguous =
+      previous !== undefined &&
+      previous.seasonStart === item.seasonStart &&
+      (current?.length ?? 0) < maxDays &&
+      between.every((d) => !breaks.has(pairKey(name, d)));
+    if (current && contiguous) {
+      current.push(item);
+      continue;
+    }
+    const unit = [item];
+    units.push(unit);
+    open.set(name, unit);
+  }
+  return units;
+}
+
 /** Applies an execution-time decision to a deferred plan item. */
-async function redecide(item: PlanItem, decision: PairDecision): Promise<PlanItem> {
+function redecide(item: PlanItem, decision: PairDecision): PlanItem {
   if (decision.action === 'run') return { ...item, fingerprint: decision.fingerprint };
   if (decision.action === 'skip') return { ...item, action: 'skip', skipReason: 'up-to-date', fingerprint: decision.fingerprint };
   return {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ErrorClass } from '../vocabulary.js';
 import { ClassifiedError } from './errors.js';
 import type { TableDef } from './schema.js';
-import type { DayReplace, DayReplaceResult, Row, SqlParams, Warehouse } from './warehouse.js';
+import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from './warehouse.js';
 
 /** Injected error kinds and their rates (0..1), a latency per call, and the seed that makes draws repeatable. */
 export interface FaultSpec {
@@ -79,6 +79,8 @@ export class FaultyWarehouse implements Warehouse {
   get maxConcurrency() {
     return this.inner.maxConcurrency;
   }
+  /** One day per statement, so faults stay drawn per (processor, date) attempt. */
+  readonly batchDays = 1;
 
   private async pause(): Promise<void> {
     if (this.spec.latency > 0) await new Promise((resolve) => setTimeout(resolve, this.spec.latency));
@@ -118,6 +120,11 @@ export class FaultyWarehouse implements Warehouse {
       }
     }
     return this.inner.replaceDay(write);
+  }
+
+  async replaceDays(write: DaysReplace): Promise<Map<string, DayReplaceResult>> {
+    await this.pause();
+    return this.inner.replaceDays(write);
   }
 
   async insertRows(table: TableDef, rows: readonly Row[]): Promise<void> {

@@ -32,6 +32,24 @@ export interface DayReplaceResult {
   previousRows: number;
 }
 
+/**
+ * Several days of a table replaced by one SELECT over `$start..$end`, in one transaction, with the
+ * guards and the history rows of every day: the same result as one `DayReplace` per day.
+ */
+export interface DaysReplace {
+  table: TableDef;
+  /** The days replaced, sorted; rows the SELECT makes for other days are not written. */
+  dates: readonly string[];
+  selectSql: string;
+  params: SqlParams;
+  /** Minimum rows per day. */
+  minRows: ReadonlyMap<string, number>;
+  /** As in DayReplace, run once per day with `$__day`. */
+  checkSql?: string;
+  allowShrink: boolean;
+  alsoInsert?: { table: TableDef; rows: (results: ReadonlyMap<string, DayReplaceResult>) => readonly Row[] };
+}
+
 /** The seam between the runner and an engine. */
 export interface Warehouse {
   readonly engine: 'duckdb' | 'bigquery';
@@ -42,6 +60,12 @@ export interface Warehouse {
   readonly readOnly: boolean;
   /** Largest useful number of concurrent statements. */
   readonly maxConcurrency: number;
+  /**
+   * Most consecutive days one statement may replace (`replaceDays`). 1 where a statement per day
+   * costs little next to the work (BigQuery: one partition per job); more where the fixed cost of
+   * a statement dominates (DuckDB).
+   */
+  readonly batchDays: number;
   query(sql: string, params?: SqlParams): Promise<Row[]>;
   execute(sql: string, params?: SqlParams): Promise<void>;
   /** Creates datasets and tables that are missing and adds missing columns; type conflicts throw. */
@@ -49,6 +73,8 @@ export interface Warehouse {
   /** Whether a table exists (a missing input table reads as empty). */
   tableExists(table: TableDef): Promise<boolean>;
   replaceDay(write: DayReplace): Promise<DayReplaceResult>;
+  /** Replaces several days at once (at most `batchDays`); any guard failure rolls back all of them. */
+  replaceDays(write: DaysReplace): Promise<Map<string, DayReplaceResult>>;
   /** Appends rows (history, sample data); one statement or appender per call. */
   insertRows(table: TableDef, rows: readonly Row[]): Promise<void>;
   /** Deletes the rows of `dates` and inserts `rows`, in one transaction. */

@@ -18,6 +18,7 @@ function faulty(inner: Warehouse, script: (w: DayReplace, attempt: number) => Er
   const attempts = new Map<string, number>();
   return new Proxy(inner, {
     get(target, prop, receiver) {
+      if (prop === 'batchDays') return 1; // faults are scripted per (table, date)
       if (prop === 'replaceDay') {
         return async (write: DayReplace) => {
           const key = `${write.table.name}|${write.date}`;

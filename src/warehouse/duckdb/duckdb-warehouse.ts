@@ -4,7 +4,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorClass } from '../../vocabulary.js';
 import { ClassifiedError, OutputGuardError, SchemaMismatchError, WarehouseBusyError, errorMessage } from '../errors.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
-import type { DayReplace, DayReplaceResult, Row, SqlParams, Warehouse } from '../warehouse.js';
+import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { appendValue, bindParams, readRows } from './duckdb-values.js';
 
@@ -15,7 +15,11 @@ export interface DuckDbOptions {
   readOnly: boolean;
   /** Connections handed out at once (concurrent statements). Default 4. */
   connections?: number;
+  /** Most days one statement replaces. Default 31: on DuckDB a statement's fixed cost dominates a day's work. */
+  batchDays?: number;
 }
+
+const DEFAULT_BATCH_DAYS = 31;
 
 /** Files this process has open: a second instance on one file would bypass DuckDB's OS lock. */
 const openFiles = new Set<string>();
@@ -25,6 +29,7 @@ export class DuckDbWarehouse implements Warehouse {
   readonly engine = 'duckdb' as const;
   readonly dialect = duckDbDialect;
   readonly maxConcurrency: number;
+  readonly batchDays: number;
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
   private created = 0;
@@ -36,8 +41,10 @@ export class DuckDbWarehouse implements Warehouse {
     readonly readOnly: boolean,
     private readonly fileKey: string | undefined,
     connections: number,
+    batchDays: number,
   ) {
     this.maxConcurrency = connections;
+    this.batchDays = batchDays;
   }
 
   static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
@@ -71,6 +78,7 @@ export class DuckDbWarehouse implements Warehouse {
       options.readOnly,
       fileKey,
       Math.max(1, options.connections ?? 4),
+      Math.max(1, options.batchDays ?? DEFAULT_BATCH_DAYS),
     );
     if (target === ':memory:' || !options.readOnly) {
       for (const dataset of DATASETS) await warehouse.execute(`CREATE SCHEMA IF NOT EXISTS ${dataset}`);
@@ -172,6 +180,51 @@ export class DuckDbWarehouse implements Warehouse {
       const result = { rowsWritten: inserted, previousRows };
       if (write.alsoInsert) await insertWithSql(conn, write.alsoInsert.table, write.alsoInsert.rows(result));
       return result;
+    });
+  }
+
+  async replaceDays(write: DaysReplace): Promise<Map<string, DayReplaceResult>> {
+    const { table, dates } = write;
+    const name = this.dialect.table(table);
+    const inBatch = `CAST(${table.dateColumn} AS VARCHAR) IN (SELECT unnest(CAST($__dates AS VARCHAR[])))`;
+    const columns = table.columns.map((c) => c.name).join(', ');
+    const params = { ...write.params, __dates: [...dates] };
+    return this.inTransaction(async (conn) => {
+      const perDay = async (sql: string) => {
+        const rows = readRows(await conn.runAndReadAll(sql, ...bindParams(sql, params)));
+        return new Map(rows.map((r) => [String(r.day), Number(r.n)]));
+      };
+      const countSql = `SELECT ${table.dateColumn} AS day, count(*) AS n FROM ${name} WHERE ${inBatch} GROUP BY 1`;
+      const previous = await perDay(countSql);
+      await conn.run(`DELETE FROM ${name} WHERE ${inBatch}`, ...bindParams(inBatch, params));
+      const insertSql = `INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${write.selectSql}) AS produced WHERE ${inBatch}`;
+      await conn.run(insertSql, ...bindParams(insertSql, params));
+      const written = await perDay(countSql);
+      const keyList = table.key.join(', ');
+      const duplicates = await perDay(
+        `SELECT day, count(*) AS n FROM (SELECT ${table.dateColumn} AS day FROM ${name} WHERE ${inBatch}
+         GROUP BY ${table.dateColumn}, ${keyList} HAVING count(*) > 1) GROUP BY 1`,
+      );
+      const failures: string[] = [];
+      const results = new Map<string, DayReplaceResult>();
+      for (const date of dates) {
+        const rowsWritten = written.get(date) ?? 0;
+        const previousRows = previous.get(date) ?? 0;
+        results.set(date, { rowsWritten, previousRows });
+        if ((duplicates.get(date) ?? 0) > 0) failures.push(`${date}: ${duplicates.get(date)} duplicate keys`);
+        else if (rowsWritten < (write.minRows.get(date) ?? 1)) failures.push(`${date}: ${rowsWritten} rows, expected at least ${write.minRows.get(date) ?? 1}`);
+        else if (!write.allowShrink && previousRows > 0 && rowsWritten * 2 < previousRows) failures.push(`${date}: would shrink from ${previousRows} to ${rowsWritten} rows`);
+        else if (write.checkSql) {
+          const dayParams = { ...write.params, __day: date };
+          const problems = readRows(await conn.runAndReadAll(write.checkSql, ...bindParams(write.checkSql, dayParams)));
+          if (problems.length > 0) failures.push(`${date}: ${problems.length} check failure(s): ${String(problems[0]?.problem)}`);
+        }
+      }
+      if (failures.length > 0) {
+        throw new OutputGuardError(`${table.name}: batch of ${dates.length} days failed its guards (${failures.join('; ')})`, 'invalid-data');
+      }
+      if (write.alsoInsert) await insertWithSql(conn, write.alsoInsert.table, write.alsoInsert.rows(results));
+      return results;
     });
   }
 
