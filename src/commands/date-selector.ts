@@ -123,3 +123,12 @@ export function resolveDates(
   }
   return { dates, seasons: chosen };
 }
+
+/** `--bootstrap-days`: an integer from 0 to 60 (Phase 4 skips that many days at each season start). */
+export function parseBootstrapDays(value: unknown): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 0 || days > 60) {
+    throw new UsageError(`invalid --bootstrap-days '${String(value)}': expected an integer from 0 to 60`);
+  }
+  return days;
+}

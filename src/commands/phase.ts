@@ -1,21 +1,21 @@
 import { Command } from 'commander';
 import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
-import { thinPhase3Windows } from '../runner/phase3-check.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import { CommandFailed } from '../errors.js';
 import { EXIT, exitCodeForRun } from '../exit-code.js';
-import { CommandFailed, UsageError } from '../errors.js';
-import { compactDates, formatPlan } from '../reporting/plan-report.js';
-import { runBackfill, type RunResult } from '../runner/index.js';
-import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
-import type { Phase } from '../vocabulary.js';
-import { commandContext, openWarehouse, type CommandContext } from './context.js';
-import { RunSession } from './run-session.js';
-import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
-import { globalArgs, shellQuote } from './global-options.js';
-import { selectProcessors } from './processor-args.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
+import { compactDates, formatPlan } from '../reporting/plan-report.js';
+import { runBackfill, type RunResult } from '../runner/index.js';
+import { thinPhase3Windows } from '../runner/phase3-check.js';
 import type { PlanItem } from '../runner/plan.js';
+import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
+import type { Phase } from '../vocabulary.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { commandContext, openWarehouse, type CommandContext } from './context.js';
+import { addDateOptions, parseBootstrapDays, parseDateSelector, resolveDates } from './date-selector.js';
+import { globalArgs, shellQuote } from './global-options.js';
+import { selectProcessors } from './processor-args.js';
+import { RunSession } from './run-session.js';
 
 export interface PhaseCommandSpec {
   name: string;
@@ -37,10 +37,7 @@ export function phaseCommand(spec: PhaseCommandSpec): Command {
     const options = cmd.opts();
     const processors = selectProcessors(spec.phase, names, Boolean(options.withUpstream));
     const selector = parseDateSelector(options);
-    const bootstrapDays = Number(options.bootstrapDays);
-    if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
-      throw new UsageError(`invalid --bootstrap-days '${String(options.bootstrapDays)}': expected an integer from 0 to 60`);
-    }
+    const bootstrapDays = parseBootstrapDays(options.bootstrapDays);
     await runPhase(context, {
       spec,
       processors,

@@ -16,7 +16,7 @@ import { SeasonCalendar, knownSeasons, loadGameCounts } from '../calendar/calend
 import { eachDay } from '../calendar/dates.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
-import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
+import { addDateOptions, parseDateSelector, resolveDates, parseBootstrapDays } from './date-selector.js';
 import { globalArgs, shellQuote } from './global-options.js';
 import { RunSession } from './run-session.js';
 import { formatValidation } from './validate.js';
@@ -41,10 +41,7 @@ export function runCommand(): Command {
     const options = cmd.opts();
     const selector = parseDateSelector(options);
     if (!selector) throw new UsageError('no dates given');
-    const bootstrapDays = Number(options.bootstrapDays);
-    if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
-      throw new UsageError(`invalid --bootstrap-days '${String(options.bootstrapDays)}': expected an integer from 0 to 60`);
-    }
+    const bootstrapDays = parseBootstrapDays(options.bootstrapDays);
     const includePlayoffs = Boolean(options.includePlayoffs);
     const reader = await openWarehouse(context, { readOnly: true });
     let dates: IsoDate[];

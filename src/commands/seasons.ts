@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { knownSeasons, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
-import { UsageError } from '../errors.js';
 import { table } from '../reporting/output.js';
 import { commandContext, openWarehouse } from './context.js';
+import { parseBootstrapDays } from './date-selector.js';
 
 /** `backfill seasons`: seasons with date ranges and Phase 4 bootstrap windows. */
 export function seasonsCommand(): Command {
@@ -13,10 +13,7 @@ export function seasonsCommand(): Command {
     .action(async (_options: unknown, cmd: Command) => {
       const context = commandContext(cmd);
       const options = cmd.opts();
-      const bootstrapDays = Number(options.bootstrapDays);
-      if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
-        throw new UsageError(`invalid --bootstrap-days '${String(options.bootstrapDays)}': expected an integer from 0 to 60`);
-      }
+      const bootstrapDays = parseBootstrapDays(options.bootstrapDays);
       const warehouse = await openWarehouse(context, { readOnly: true });
       try {
         const seasons = knownSeasons(await loadScheduleSeasons(warehouse), Boolean(options.includePlayoffs));

@@ -10,7 +10,7 @@ import { blocked, runChecks } from '../validation/run-checks.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
-import { addDateOptions, parseDateSelector, resolveDates, type DateSelector } from './date-selector.js';
+import { addDateOptions, parseDateSelector, resolveDates, type DateSelector, parseBootstrapDays } from './date-selector.js';
 
 export interface ValidationRun {
   start: IsoDate;
@@ -100,10 +100,7 @@ export function validateCommand(): Command {
     const options = cmd.opts();
     const phases = parsePhases(options.phase as string | undefined);
     const selector = parseDateSelector(options, false);
-    const bootstrapDays = Number(options.bootstrapDays);
-    if (!Number.isInteger(bootstrapDays) || bootstrapDays < 0 || bootstrapDays > 60) {
-      throw new UsageError(`invalid --bootstrap-days '${String(options.bootstrapDays)}': expected an integer from 0 to 60`);
-    }
+    const bootstrapDays = parseBootstrapDays(options.bootstrapDays);
     await runValidate(context, selector, { phases, bootstrapDays, includePlayoffs: Boolean(options.includePlayoffs) });
   });
 }
