@@ -26,8 +26,8 @@ export interface ExecuteOptions {
   stopSwitch: StopSwitch;
   /** Called once per pair as it finishes (skips included). */
   onOutcome?: (outcome: PairOutcome) => void;
-  /** Decides a deferred pair again from fresh statistics, right before it runs. */
-  refresh?: (item: PlanItem) => Promise<PairDecision>;
+  /** Decides deferred pairs again from fresh statistics, right before they run (one result per pair). */
+  refresh?: (items: readonly PlanItem[]) => Promise<PairDecision[]>;
   /** Called when a pair starts. */
   onStart?: (item: PlanItem) => void;
   sleep?: (ms: number, switchToWatch: StopSwitch) => Promise<void>;
@@ -92,12 +92,32 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     }
   };
 
-  /** Runs a unit (one pair, or a batch of one processor's consecutive dates) once its upstream is done. */
+  /** Planned dates of each processor, to find the earlier upstream pairs of a unit. */
+  const plannedDates = new Map<string, string[]>();
+  for (const item of items) {
+    const dates = plannedDates.get(item.processor.name) ?? [];
+    dates.push(item.date);
+    plannedDates.set(item.processor.name, dates);
+  }
+
+  /**
+   * Runs a unit (one pair, or a batch of one processor's consecutive dates) once its upstream is
+   * done: the same-date upstream pairs must have succeeded, and the upstream pairs of the earlier
+   * dates of the season must have finished (their outputs feed this step's windows and fingerprint).
+   */
   const schedule = (unit: PlanItem[]): Promise<Map<string, PairOutcome>> => {
     const waits = unit.map((item) =>
       Promise.all(item.upstream.map((name) => upstreamOutcome(name, item.date)).filter((u) => u !== undefined)),
     );
-    return Promise.all(waits).then(async (upstreams) => {
+    const first = unit[0] as PlanItem;
+    const last = unit[unit.length - 1] as PlanItem;
+    const earlier = first.upstream.flatMap((name) =>
+      (plannedDates.get(name) ?? [])
+        .filter((d) => d >= first.seasonStart && d < last.date)
+        .map((d) => done.get(pairKey(name, d)))
+        .filter((p) => p !== undefined),
+    );
+    return Promise.all([Promise.all(waits), Promise.all(earlier)]).then(async ([upstreams]) => {
       const outcomes = new Map<string, PairOutcome>();
       const ready: PlanItem[] = [];
       unit.forEach((item, i) => {
@@ -109,8 +129,12 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         const ran = await limit(async () => {
           if (stopSwitch.stop) return ready.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
           // Deferred pairs are decided again from fresh statistics; those still to run go together.
-          const decided: PlanItem[] = [];
-          for (const item of ready) decided.push(item.deferred && options.refresh ? redecide(item, await options.refresh(item)) : item);
+          const deferred = options.refresh ? ready.filter((i) => i.deferred) : [];
+          const decisions = deferred.length > 0 && options.refresh ? await options.refresh(deferred) : [];
+          const decided = ready.map((item) => {
+            const at = deferred.indexOf(item);
+            return at >= 0 ? redecide(item, decisions[at] as PairDecision) : item;
+          });
           const settled: PairOutcome[] = [];
           for (const item of decided.filter((i) => i.action !== 'run')) settled.push(await finishImmediately(item));
           return [...settled, ...(await runBatch(decided.filter((i) => i.action === 'run')))];

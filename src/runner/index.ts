@@ -90,7 +90,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
     toolVersion: request.toolVersion,
     logger,
     stopSwitch: services.stopSwitch,
-    refresh: (item) => refreshPair(item, warehouse, inputs, request.force),
+    refresh: (items) => refreshPairs(items, warehouse, inputs, request.force),
     onStart: (item) => {
       current.add(`${item.processor.name} ${item.date}`);
       runFile?.update({ currentPairs: [...current] });
@@ -141,23 +141,26 @@ export async function planRun(request: RunRequest, warehouse: Warehouse): Promis
 }
 
 /**
- * Decides a deferred pair again right before it runs: its inputs written earlier in this run are
- * read fresh (one grouped query per such table), so its fingerprint, its required inputs and its
- * up-to-date check see what its upstream just wrote.
+ * Decides deferred pairs again right before they run: their inputs written earlier in this run are
+ * read fresh, with one grouped query per such table for the whole group of pairs, so fingerprints,
+ * required inputs and up-to-date checks see what the upstream steps just wrote.
  */
-export async function refreshPair(item: PlanItem, warehouse: Warehouse, inputs: PlanInputs, force: boolean): Promise<PairDecision> {
+export async function refreshPairs(items: readonly PlanItem[], warehouse: Warehouse, inputs: PlanInputs, force: boolean): Promise<PairDecision[]> {
+  if (items.length === 0) return [];
   const produced = new Set(inputs.processors.map((p) => qualifiedName(p.table)));
-  const stale = inputTables(item.processor).filter((t) => produced.has(qualifiedName(t)));
-  const from = item.processor.lookback ? item.seasonStart : item.date;
+  const stale = uniqueTables(items.flatMap((i) => inputTables(i.processor).filter((t) => produced.has(qualifiedName(t)))));
+  const from = minDate(items.map((i) => (i.processor.lookback ? i.seasonStart : i.date))) as IsoDate;
+  const first = minDate(items.map((i) => i.date)) as IsoDate;
+  const last = maxDate(items.map((i) => i.date)) as IsoDate;
   const [fresh, output] = await Promise.all([
-    loadInputStats(warehouse, stale, from, item.date),
-    loadInputStats(warehouse, [item.processor.table], item.date, item.date),
+    loadInputStats(warehouse, stale, from, last),
+    loadInputStats(warehouse, uniqueTables(items.map((i) => i.processor.table)), first, last),
   ]);
   const inputStats: InputStats = new Map(inputs.inputStats);
   for (const [table, byDate] of fresh) inputStats.set(table, byDate);
   const outputStats: InputStats = new Map(inputs.outputStats);
   for (const [table, byDate] of output) outputStats.set(table, byDate);
-  return decidePair(item.processor, item.date, item.seasonStart, { ...inputs, inputStats, outputStats }, force);
+  return items.map((item) => decidePair(item.processor, item.date, item.seasonStart, { ...inputs, inputStats, outputStats }, force));
 }
 
 function uniqueTables(tables: readonly TableDef[]): TableDef[] {
