@@ -181,6 +181,10 @@ describe('rollback', () => {
     const refused = await runCli(['--db', copy, 'rollback', '--dates', '2022-01-05', '--phase', '3', '--yes']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/Phase 4 tables still hold \d+ rows for those dates/);
+    const unconfirmed = await runCli(['--db', copy, 'rollback', '--dates', '2022-01-05', '--phase', 'all']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/confirm with --yes \(there is no terminal to ask\)/);
+    expect(await counts()).toEqual(before);
     const rolled = await runCli(['--db', copy, 'rollback', '--dates', '2022-01-05', '--phase', 'all', '--yes']);
     expect(rolled.code, rolled.stderr).toBe(0);
     expect(rolled.stdout).toMatch(/10 \(processor, date\) pairs marked rolled-back/);
