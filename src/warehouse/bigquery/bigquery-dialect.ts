@@ -1,4 +1,4 @@
-import type { SqlDialect } from '../dialect.js';
+import type { ParamType, SqlDialect } from '../dialect.js';
 import type { ColumnType } from '../schema.js';
 
 export interface BigQueryNames {
@@ -12,12 +12,16 @@ export interface BigQueryNames {
  * BigQuery's side of the dialect: `project`.dataset.table names, `@name` parameters (typed by the
  * engine when it binds them; DATE values travel as the client's date type), BigQuery functions.
  */
-export function bigQueryDialect(names: BigQueryNames): SqlDialect {
+export function bigQueryDialect(names: BigQueryNames, paramTypes: Map<string, ParamType> = new Map()): SqlDialect {
   const prefix = names.datasetPrefix ?? '';
   return {
     engine: 'bigquery',
     table: (t) => `\`${names.project}\`.${prefix}${t.dataset}.${t.name}`,
-    param: (name) => `@${name}`,
+    // The type is remembered: the engine binds DATE and TIMESTAMP values through the client's types.
+    param: (name, type) => {
+      paramTypes.set(name, type);
+      return `@${name}`;
+    },
     type: (type: ColumnType) => type,
     cast: (expr, type) => `CAST(${expr} AS ${type})`,
     tryCast: (expr, type) => `SAFE_CAST(${expr} AS ${type})`,

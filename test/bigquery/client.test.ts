@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParamType } from '../../src/warehouse/dialect.js';
+import { bigQueryParams, createBigQueryClient, plainRows } from '../../src/warehouse/bigquery/bigquery-client.js';
+import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
+import { BigQueryStandIn } from '../helpers/bigquery-standin.js';
+
+const standIn = new BigQueryStandIn();
+
+beforeAll(async () => {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  await standIn.start();
+});
+afterAll(async () => {
+  await standIn.stop();
+});
+
+describe('the real @google-cloud/bigquery client against a local stand-in', () => {
+  it('sends DATE parameters as dates (not NULL), typed lists, no credentials, and reads rows back as plain values', async () => {
+    const types = new Map<string, ParamType>();
+    const d = bigQueryDialect({ project: 'nba-props-platform' }, types);
+    const sql = `SELECT game_date, COUNT(*) AS n FROM ${d.table({ dataset: 'nba_raw', name: 'nbac_schedule' })}
+      WHERE game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')} AND ${d.inArray('game_id', d.param('ids', 'ARRAY<STRING>'))}
+      GROUP BY game_date`;
+    const client = createBigQueryClient({ project: 'nba-props-platform', apiEndpoint: standIn.endpoint });
+    standIn.rows = { schema: [{ name: 'game_date', type: 'DATE' }, { name: 'n', type: 'INTEGER' }], values: [['2022-01-05', '7']] };
+    const [rows] = await client.query({ query: sql, ...bigQueryParams(client, sql, { start: '2022-01-05', end: '2022-01-06', ids: [], unused: 1 }, types), labels: { run_id: 'r1' } });
+    expect(plainRows(rows as Record<string, unknown>[])).toEqual([{ game_date: '2022-01-05', n: 7 }]);
+    const insert = standIn.received.find((r) => r.method === 'POST');
+    expect(insert?.authorization).toBeUndefined();
+    // jobs.insert nests the query under configuration; jobs.query (the client's fast path) does not.
+    type QueryBody = { query: string; queryParameters: { name: string }[] };
+    const query = ((insert?.body?.configuration as { query?: QueryBody } | undefined)?.query ?? insert?.body) as QueryBody;
+    const param = (name: string) => query.queryParameters.find((p) => p.name === name);
+    expect(param('start')).toEqual({ name: 'start', parameterType: { type: 'DATE' }, parameterValue: { value: '2022-01-05' } });
+    expect(param('ids')).toEqual({ name: 'ids', parameterType: { type: 'ARRAY', arrayType: { type: 'STRING' } }, parameterValue: { arrayValues: [] } });
+    expect(param('unused')).toBeUndefined();
+    expect(query.query).toContain('`nba-props-platform`.nba_raw.nbac_schedule');
+    expect(JSON.stringify(insert?.body)).toContain('"labels":{"run_id":"r1"}');
+  });
+});
