@@ -12,11 +12,10 @@ import { formatSummary, retryDates } from '../runner/summary.js';
 import type { CheckResult } from '../validation/check.js';
 import { CHECKS, p2Readiness } from '../validation/checks.js';
 import { blocked, runChecks } from '../validation/run-checks.js';
-import { SeasonCalendar, knownSeasons, loadGameCounts } from '../calendar/calendar.js';
-import { eachDay } from '../calendar/dates.js';
+import { checkScope } from '../validation/scope.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
-import { addDateOptions, parseDateSelector, resolveDates, parseBootstrapDays } from './date-selector.js';
+import { addDateOptions, parseBootstrapDays, parseDateSelector, resolveDates } from './date-selector.js';
 import { globalArgs, shellQuote } from './global-options.js';
 import { RunSession } from './run-session.js';
 import { formatValidation } from './validate.js';
@@ -74,7 +73,7 @@ async function runSeasons(
       if (stop) break;
       const report: SeasonReport = { season: seasonLabel(year), dates: seasonDates, warnings: [] };
       reports.push(report);
-      const scope = await checkScope(warehouse, seasonDates, options);
+      const scope = await checkScope(warehouse, seasonDates[0] as IsoDate, seasonDates[seasonDates.length - 1] as IsoDate, options);
       const readiness = (await runChecks(warehouse, [p2Readiness], scope))[0] as CheckResult;
       const gaps = readiness.rows.filter((r) => r.level === 'block' || r.level === 'warn');
       const describe = (r: Record<string, unknown>) => `${String(r.input_group)} ${String(r.coverage_pct)} % (missing ${compactDates(String(r.missing_dates ?? '').split(','))})`;
@@ -141,13 +140,6 @@ async function runSeasons(
     session.finish();
     await warehouse.close();
   }
-}
-
-async function checkScope(warehouse: Warehouse, dates: IsoDate[], options: { bootstrapDays: number; includePlayoffs: boolean }) {
-  const start = dates[0] as IsoDate;
-  const end = dates[dates.length - 1] as IsoDate;
-  const calendar = new SeasonCalendar(knownSeasons(await loadScheduleSeasons(warehouse), options.includePlayoffs), await loadGameCounts(warehouse, start, end), options.bootstrapDays);
-  return { start, end, bootstrapDates: eachDay(start, end).filter((d) => calendar.isBootstrap(d)) };
 }
 
 async function stage(

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
-import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
-import { eachDay, type IsoDate } from '../calendar/dates.js';
+import { loadScheduleSeasons } from '../calendar/calendar.js';
+import type { IsoDate } from '../calendar/dates.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { table } from '../reporting/output.js';
 import type { CheckResult } from '../validation/check.js';
 import { CHECKS } from '../validation/checks.js';
 import { blocked, runChecks } from '../validation/run-checks.js';
+import { checkScope } from '../validation/scope.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
@@ -37,11 +38,8 @@ export async function validateDates(
     if (!range) return undefined;
     ({ start, end } = range);
   }
-  const seasons = knownSeasons(schedule, options.includePlayoffs);
-  const calendar = new SeasonCalendar(seasons, await loadGameCounts(warehouse, start, end), options.bootstrapDays);
-  const bootstrapDates = eachDay(start, end).filter((d) => calendar.isBootstrap(d));
   const checks = CHECKS.filter((c) => options.phases.includes(c.phase));
-  return { start, end, results: await runChecks(warehouse, checks, { start, end, bootstrapDates }) };
+  return { start, end, results: await runChecks(warehouse, checks, await checkScope(warehouse, start, end, options)) };
 }
 
 async function scheduleRange(warehouse: Warehouse): Promise<{ start: IsoDate; end: IsoDate } | undefined> {
