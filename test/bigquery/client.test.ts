@@ -38,3 +38,39 @@ describe('the real @google-cloud/bigquery client against a local stand-in', () =
     expect(JSON.stringify(insert?.body)).toContain('"labels":{"run_id":"r1"}');
   });
 });
+
+describe('the BigQuery engine against the stand-in', () => {
+  it('replaces a day with one query job writing the partition decorator with WRITE_TRUNCATE, guards inside, labelled', async () => {
+    const { BigQueryWarehouse } = await import('../../src/warehouse/bigquery/bigquery-warehouse.js');
+    const { playerGameSummary } = await import('../../src/processors/player-game-summary.js');
+    const client = createBigQueryClient({ project: 'nba-props-platform', apiEndpoint: standIn.endpoint });
+    const warehouse = new BigQueryWarehouse(client, { project: 'nba-props-platform', datasetPrefix: 'dev_', readOnly: false, labels: { run_id: '20261125T221500Z-3fa9c1' }, maxBytesBilled: 10_000_000_000 });
+    standIn.received.length = 0;
+    standIn.rows = { schema: [], values: [] };
+    await warehouse.replaceDay({
+      table: playerGameSummary.table,
+      date: '2022-01-05',
+      selectSql: playerGameSummary.select(warehouse.dialect),
+      params: { start: '2022-01-05', end: '2022-01-05', season_start: '2021-10-19' },
+      minRows: 16,
+      allowShrink: false,
+    });
+    const jobs = standIn.received.filter((r) => r.method === 'POST' && r.path.endsWith('/jobs'));
+    expect(jobs).toHaveLength(1);
+    const configuration = jobs[0]?.body?.configuration as {
+      query: { destinationTable: { projectId: string; datasetId: string; tableId: string }; writeDisposition: string; query: string; maximumBytesBilled: string; queryParameters: { name: string; parameterType: { type: string }; parameterValue: { value: string } }[] };
+      labels: Record<string, string>;
+    };
+    expect(configuration.query.destinationTable).toEqual({ projectId: 'nba-props-platform', datasetId: 'dev_nba_analytics', tableId: 'player_game_summary$20220105' });
+    expect(configuration.query.writeDisposition).toBe('WRITE_TRUNCATE');
+    expect(configuration.query.maximumBytesBilled).toBe('10000000000');
+    expect(configuration.labels).toEqual({ run_id: '20261125t221500z-3fa9c1', processor: 'player_game_summary', date: '2022-01-05' });
+    expect(configuration.query.query).toContain("ERROR(CONCAT('backfill guard: '");
+    expect(configuration.query.query).toContain('`nba-props-platform`.dev_nba_raw.nbac_gamebook_player_stats');
+    const param = (name: string) => configuration.query.queryParameters.find((p) => p.name === name);
+    expect(param('__day')).toMatchObject({ parameterType: { type: 'DATE' }, parameterValue: { value: '2022-01-05' } });
+    expect(param('start')).toMatchObject({ parameterType: { type: 'DATE' } });
+    expect(param('__min_rows')).toMatchObject({ parameterType: { type: 'INT64' }, parameterValue: { value: 16 } });
+    expect(param('__allow_shrink')).toMatchObject({ parameterType: { type: 'BOOL' }, parameterValue: { value: false } });
+  });
+});

@@ -6,6 +6,7 @@ import { latestStatesSql } from '../../src/runner/history.js';
 import { CHECKS } from '../../src/validation/checks.js';
 import type { CheckSqlContext } from '../../src/validation/check.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
+import { guardedDaySql } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
 import type { ColumnType } from '../../src/warehouse/schema.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
 import { processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
@@ -53,6 +54,13 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
         const check = processor.check(d);
         expect(await zeta.analyze(check, paramsOf(check))).toBeUndefined();
       }
+    });
+  }
+
+  for (const processor of PROCESSORS) {
+    it(`the guarded day write of ${processor.name} (output guards inside the job)`, async () => {
+      const sql = guardedDaySql(d, { table: processor.table, selectSql: processor.select(d) });
+      expect(await zeta.analyze(sql, { ...paramsOf(sql), __min_rows: 'INT64', __allow_shrink: 'BOOL' })).toBeUndefined();
     });
   }
 
