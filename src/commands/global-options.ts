@@ -137,3 +137,8 @@ export function globalArgs(options: GlobalOptions): string[] {
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./:=,@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
+
+/** A copy-pasteable `backfill ...` command that repeats the global options in use. */
+export function backfillCommand(options: GlobalOptions, ...args: string[]): string {
+  return ['backfill', ...globalArgs(options), ...args].map(shellQuote).join(' ');
+}

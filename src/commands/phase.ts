@@ -13,7 +13,7 @@ import type { Phase } from '../vocabulary.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
 import { addDateOptions, parseBootstrapDays, parseDateSelector, resolveDates } from './date-selector.js';
-import { globalArgs, shellQuote } from './global-options.js';
+import { backfillCommand } from './global-options.js';
 import { selectProcessors } from './processor-args.js';
 import { RunSession } from './run-session.js';
 
@@ -133,7 +133,7 @@ function runFirstCommand(context: CommandContext, refused: readonly PlanItem[]):
   const upstream = [...new Set(refused.flatMap((i) => i.missingDependencies ?? []))];
   const ordered = phaseProcessors(4, PROCESSORS).map((p) => p.name).filter((n) => upstream.includes(n));
   const dates = [...new Set(refused.map((i) => i.date))].sort();
-  const command = ['backfill', ...globalArgs(context.globals), 'phase4', ...ordered, '--dates', dates.join(',')].map(shellQuote).join(' ');
+  const command = backfillCommand(context.globals, 'phase4', ...ordered, '--dates', dates.join(','));
   return `${command}   (or repeat this command with --with-upstream)`;
 }
 
@@ -144,7 +144,7 @@ function retryCommand(context: CommandContext, commandName: string, processorNam
   // Name the failing processors when the user named processors or when not all of them failed.
   const ofPhase = new Set(result.plan.map((i) => i.processor.name));
   const showNames = processorNames.length > 0 || failing.size < ofPhase.size ? [...ofPhase].filter((n) => failing.has(n)) : [];
-  return ['backfill', ...globalArgs(context.globals), commandName, ...showNames, '--dates', dates.join(',')].map(shellQuote).join(' ');
+  return backfillCommand(context.globals, commandName, ...showNames, '--dates', dates.join(','));
 }
 
 function report(
@@ -191,6 +191,6 @@ function report(
     out.result(`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`);
     return;
   }
-  const retryRun = ['backfill', ...globalArgs(context.globals), 'retry', result.runId].map(shellQuote).join(' ');
+  const retryRun = backfillCommand(context.globals, 'retry', result.runId);
   out.result(formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry, retryRunCommand: retryRun }));
 }

@@ -16,7 +16,7 @@ import { checkScope } from '../validation/scope.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
 import { addDateOptions, parseBootstrapDays, parseDateSelector, resolveDates } from './date-selector.js';
-import { globalArgs, shellQuote } from './global-options.js';
+import { backfillCommand } from './global-options.js';
 import { RunSession } from './run-session.js';
 import { formatValidation } from './validate.js';
 
@@ -112,7 +112,7 @@ async function runSeasons(
     const runCode = exitCodeForRun(result, false);
     const exitCode = (stop ? runCode : Math.max(worst, runCode)) as ExitCode;
     const redo = retryDates(outcomes);
-    const retry = redo.length > 0 ? ['backfill', ...globalArgs(globals), 'run', '--dates', redo.join(',')].map(shellQuote).join(' ') : undefined;
+    const retry = redo.length > 0 ? backfillCommand(globals, 'run', '--dates', redo.join(',')) : undefined;
     out.json({
       ok: exitCode === EXIT.ok,
       exitCode,
@@ -132,7 +132,7 @@ async function runSeasons(
     const details = reports
       .filter((r) => r.validation && blocked(r.validation))
       .map((r) => formatValidation({ start: r.dates[0] as string, end: r.dates.at(-1) as string, results: r.validation as CheckResult[] }));
-    const retryRun = ['backfill', ...globalArgs(globals), 'retry', session.runId].map(shellQuote).join(' ');
+    const retryRun = backfillCommand(globals, 'retry', session.runId);
     out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details].join('\n'));
     session.finish(exitCode);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);

@@ -5,7 +5,7 @@ import { liveRuns, type RunFileState } from '../runner/run-file.js';
 import { historyStatus, type HistoryStatus } from '../runner/status.js';
 import { formatDuration } from '../runner/summary.js';
 import { commandContext, openWarehouse, runsDir, type CommandContext } from './context.js';
-import { globalArgs, shellQuote } from './global-options.js';
+import { backfillCommand } from './global-options.js';
 
 function parseSince(value: string | undefined, now = Date.now()): Date | undefined {
   if (value === undefined) return undefined;
@@ -48,7 +48,7 @@ function formatStatus(context: CommandContext, status: HistoryStatus): string {
     p.ok + p.failed + p.skipped === 0 && !p.resumeFrom
       ? 'not started'
       : p.resumeFrom
-      ? ['backfill', ...globalArgs(context.globals), `phase${p.phase}`, p.processor, '--start-date', p.resumeFrom, '--end-date', p.resumeTo ?? p.resumeFrom].map(shellQuote).join(' ')
+      ? backfillCommand(context.globals, `phase${p.phase}`, p.processor, '--start-date', p.resumeFrom, '--end-date', p.resumeTo ?? p.resumeFrom)
       : 'done';
   const lines = [
     table(
@@ -59,7 +59,7 @@ function formatStatus(context: CommandContext, status: HistoryStatus): string {
   if (status.failures.length > 0) {
     lines.push('', 'Recent failures:');
     for (const f of status.failures) lines.push(`  ${f.date} ${f.processor} ${f.errorClass ?? ''}: ${f.message.slice(0, 160)} (run ${f.runId})`);
-    lines.push(`Retry the last run's failures: ${['backfill', ...globalArgs(context.globals), 'retry'].map(shellQuote).join(' ')}`);
+    lines.push(`Retry the last run's failures: ${backfillCommand(context.globals, 'retry')}`);
   }
   return lines.join('\n');
 }

@@ -61,16 +61,27 @@ export async function readLatestStates(
   return states;
 }
 
-/** The latest history row per (processor, date) of `@processors` between `@from` and `@to`. */
-export function latestStatesSql(d: SqlDialect): string {
-  return `SELECT processor_name, data_date, status, skip_reason, input_fingerprint, rows_written, run_id FROM (
+/**
+ * The latest history row of each (processor, date), with the given columns; optionally only
+ * between `@from` and `@to`, and only for `@processors`.
+ */
+export function latestHistorySql(d: SqlDialect, columns: readonly string[], filter: { dates?: boolean; processors?: boolean } = {}): string {
+  const where = [
+    filter.dates ? `data_date BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}` : '',
+    filter.processors ? d.inArray('processor_name', d.param('processors', 'ARRAY<STRING>')) : '',
+  ].filter(Boolean);
+  return `SELECT ${columns.join(', ')} FROM (
        SELECT h.*, ROW_NUMBER() OVER (
          PARTITION BY processor_name, data_date
          ORDER BY COALESCE(finished_at, started_at) DESC, started_at DESC) AS recency
        FROM ${d.table(processorRunHistory)} AS h
-       WHERE data_date BETWEEN ${d.param('from', 'DATE')} AND ${d.param('to', 'DATE')}
-         AND ${d.inArray('processor_name', d.param('processors', 'ARRAY<STRING>'))}
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ) AS latest WHERE recency = 1`;
+}
+
+/** The latest history row per (processor, date) of `@processors` between `@from` and `@to`. */
+export function latestStatesSql(d: SqlDialect): string {
+  return latestHistorySql(d, ['processor_name', 'data_date', 'status', 'skip_reason', 'input_fingerprint', 'rows_written', 'run_id'], { dates: true, processors: true });
 }
 
 export async function insertHistory(warehouse: Warehouse, rows: readonly HistoryRow[]): Promise<void> {
@@ -82,3 +93,13 @@ export async function insertHistory(warehouse: Warehouse, rows: readonly History
 }
 
 export { processorRunHistory };
+
+/** The message of the last attempt recorded in a history row's `errors` JSON. */
+export function lastErrorMessage(errors: unknown): string {
+  if (typeof errors !== 'string') return '';
+  try {
+    return (JSON.parse(errors) as { message?: string }[]).at(-1)?.message ?? '';
+  } catch {
+    return errors;
+  }
+}

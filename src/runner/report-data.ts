@@ -3,7 +3,7 @@ import { eachDay, type IsoDate } from '../calendar/dates.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { processorRunHistory } from './history.js';
+import { lastErrorMessage, latestHistorySql, processorRunHistory } from './history.js';
 
 /** The colour classes of a cell in the coverage calendar. */
 export type CellStatus = 'done' | 'done-ok' | 'done-degraded' | 'done-poor' | 'failed' | 'bootstrap' | 'no-games' | 'missing' | 'rolled-back';
@@ -63,13 +63,11 @@ export async function loadReportData(warehouse: Warehouse, range?: { start: IsoD
   const hasHistory = await warehouse.tableExists(processorRunHistory);
   const history = d.table(processorRunHistory);
   const params = { start, end };
-  const range_ = `data_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}`;
+  const inRange = `data_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}`;
   const latest = hasHistory
     ? await warehouse.query(
-        `SELECT processor_name, data_date, status, skip_reason, error_class, errors, rows_written FROM (
-           SELECT h.*, ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY COALESCE(finished_at, started_at) DESC) AS recency
-           FROM ${history} AS h WHERE ${range_}) AS ranked WHERE recency = 1`,
-        params,
+        latestHistorySql(d, ['processor_name', 'data_date', 'status', 'skip_reason', 'error_class', 'errors', 'rows_written'], { dates: true }),
+        { from: start, to: end },
       )
     : [];
   const state = new Map(latest.map((r) => [`${String(r.processor_name)}|${String(r.data_date)}`, r]));
@@ -122,7 +120,7 @@ export async function loadReportData(warehouse: Warehouse, range?: { start: IsoD
       processor: String(r.processor_name),
       date: String(r.data_date),
       errorClass: (r.error_class as string | null) ?? null,
-      message: lastMessage(r.errors),
+      message: lastErrorMessage(r.errors),
       runId: '',
     }))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.processor < b.processor ? -1 : 1));
@@ -131,7 +129,7 @@ export async function loadReportData(warehouse: Warehouse, range?: { start: IsoD
         await warehouse.query(
           `SELECT processor_name, COUNT(DISTINCT run_id) AS runs, COUNT(*) AS pairs, SUM(duration_ms) AS total_ms,
              AVG(duration_ms) AS mean_ms, MAX(duration_ms) AS max_ms
-           FROM ${history} WHERE ${range_} AND status IN ('success', 'failed') GROUP BY 1 ORDER BY 1`,
+           FROM ${history} WHERE ${inRange} AND status IN ('success', 'failed') GROUP BY 1 ORDER BY 1`,
           params,
         )
       ).map((r) => ({
@@ -144,13 +142,4 @@ export async function loadReportData(warehouse: Warehouse, range?: { start: IsoD
       }))
     : [];
   return { generatedAt: new Date().toISOString(), start, end, tables, failures, durations };
-}
-
-function lastMessage(errors: unknown): string {
-  if (typeof errors !== 'string') return '';
-  try {
-    return (JSON.parse(errors) as { message?: string }[]).at(-1)?.message ?? '';
-  } catch {
-    return errors;
-  }
 }

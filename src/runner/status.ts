@@ -3,7 +3,7 @@ import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import type { SqlParams, Warehouse } from '../warehouse/warehouse.js';
-import { processorRunHistory } from './history.js';
+import { lastErrorMessage, latestHistorySql, processorRunHistory } from './history.js';
 
 export interface ProcessorStatus {
   processor: string;
@@ -55,12 +55,7 @@ export async function historyStatus(warehouse: Warehouse, since: Date | undefine
      ORDER BY finished_at DESC, data_date DESC LIMIT 10`,
     params,
   );
-  const latest = await warehouse.query(
-    `SELECT processor_name, data_date, status FROM (
-       SELECT h.processor_name, h.data_date, h.status, ROW_NUMBER() OVER (
-         PARTITION BY h.processor_name, h.data_date ORDER BY COALESCE(h.finished_at, h.started_at) DESC) AS recency
-       FROM ${history} AS h) AS ranked WHERE recency = 1`,
-  );
+  const latest = await warehouse.query(latestHistorySql(d, ['processor_name', 'data_date', 'status']));
   const done = new Map<string, Set<IsoDate>>();
   const seasonsOf = new Map<string, Set<number>>();
   for (const row of latest) {
@@ -105,18 +100,8 @@ export async function historyStatus(warehouse: Warehouse, since: Date | undefine
       processor: String(f.processor_name),
       date: String(f.data_date),
       errorClass: (f.error_class as string | null) ?? null,
-      message: lastMessage(f.errors),
+      message: lastErrorMessage(f.errors),
       finishedAt: (f.finished_at as string | null) ?? null,
     })),
   };
-}
-
-function lastMessage(errors: unknown): string {
-  if (typeof errors !== 'string') return '';
-  try {
-    const list = JSON.parse(errors) as { message?: string }[];
-    return list.at(-1)?.message ?? '';
-  } catch {
-    return errors;
-  }
 }

@@ -94,7 +94,7 @@ export class BigQueryWarehouse implements Warehouse {
     const params = { ...write.params, __day: date, __min_rows: write.minRows, __allow_shrink: write.allowShrink };
     this.paramTypes.set('__day', 'DATE');
     const [job] = await this.client.createQueryJob({
-      ...this.jobOptions(sql, params, { ...(write.table ? { processor: table.name } : {}), date }),
+      ...this.jobOptions(sql, params, { processor: table.name, date }),
       destination,
       writeDisposition: 'WRITE_TRUNCATE',
     });
