@@ -41,8 +41,12 @@ export interface ProcessorDefinition {
   readonly expectedRows: ExpectedRows;
   /** The day's rows (`$start..$end`), every column of `table`. */
   select(dialect: SqlDialect): string;
-  /** Optional query over the written day returning one row per violation (`problem` column). */
-  check?(dialect: SqlDialect): string;
+  /**
+   * Optional query over the day's new rows returning one row per violation (`problem` column).
+   * `rows` names the relation holding them: the table itself on DuckDB (read inside the write's
+   * transaction), the produced rows inside BigQuery's write job.
+   */
+  check?(dialect: SqlDialect, rows: string): string;
 }
 
 export function defineProcessor(definition: ProcessorDefinition): ProcessorDefinition {

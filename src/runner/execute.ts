@@ -178,7 +178,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         selectSql: sqlFor(first.processor, warehouse),
         params: { start: first.date, end: last.date, season_start: first.seasonStart },
         minRows: new Map(batch.map((i) => [i.date, i.minRows])),
-        checkSql: first.processor.check?.(warehouse.dialect),
+        check: checkOf(first.processor, warehouse),
         allowShrink: options.allowShrink,
         alsoInsert: {
           table: processorRunHistory,
@@ -228,7 +228,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
           selectSql: sqlFor(item.processor, warehouse),
           params: { start: item.date, end: item.date, season_start: item.seasonStart },
           minRows: item.minRows,
-          checkSql: item.processor.check?.(warehouse.dialect),
+          check: checkOf(item.processor, warehouse),
           allowShrink: options.allowShrink,
           alsoInsert: {
             table: processorRunHistory,
@@ -320,6 +320,12 @@ function sqlFor(processor: ProcessorDefinition, warehouse: Warehouse): string {
   let sql = byEngine.get(warehouse.engine);
   if (sql === undefined) byEngine.set(warehouse.engine, (sql = processor.select(warehouse.dialect)));
   return sql;
+}
+
+/** The processor's output check, for the relation the engine holds the new rows in. */
+function checkOf(processor: ProcessorDefinition, warehouse: Warehouse): ((rows: string) => string) | undefined {
+  const { check } = processor;
+  return check ? (rows) => check.call(processor, warehouse.dialect, rows) : undefined;
 }
 
 function base(item: PlanItem): Pick<PairOutcome, 'processor' | 'phase' | 'date'> {

@@ -51,7 +51,7 @@ export function inputStatsSql(d: SqlDialect, table: TableDef): string {
 
 /** The processor's version: a hash of its SQL (as the engine runs it) and its guards. */
 export function processorVersion(processor: ProcessorDefinition, dialect: SqlDialect): string {
-  return shortHash([processor.select(dialect), processor.check?.(dialect) ?? '', JSON.stringify(processor.expectedRows)].join('\n'));
+  return shortHash([processor.select(dialect), processor.check?.(dialect, dialect.table(processor.table)) ?? '', JSON.stringify(processor.expectedRows)].join('\n'));
 }
 
 /** Rows and latest processed_at of a table on a date, or over `windowStart..date` for lookbacks. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ErrorClass } from '../vocabulary.js';
 import { ClassifiedError } from './errors.js';
+import type { TableFinding } from './preflight.js';
 import type { TableDef } from './schema.js';
 import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from './warehouse.js';
 
@@ -99,6 +100,14 @@ export class FaultyWarehouse implements Warehouse {
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
     await this.pause();
     return this.inner.ensureTables(tables);
+  }
+
+  preflight(tables: readonly TableDef[]): Promise<TableFinding[]> {
+    return this.inner.preflight(tables);
+  }
+
+  get estimateDay() {
+    return this.inner.estimateDay?.bind(this.inner);
   }
 
   async tableExists(table: TableDef): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { ErrorClass } from '../vocabulary.js';
 import type { SqlDialect } from './dialect.js';
+import type { TableFinding } from './preflight.js';
 import type { TableDef } from './schema.js';
 
 export type SqlValue = string | number | boolean | null | readonly string[];
@@ -17,14 +18,24 @@ export interface DayReplace {
   /** Fewer rows than this fails the day as `invalid-data` (0 rows is never a success). */
   minRows: number;
   /**
-   * Optional query over the new rows (the day's rows of the table, visible inside the write)
-   * that returns one row per violation with a `problem` column; any row fails the day.
+   * Optional query over the new rows that returns one row per violation with a `problem` column;
+   * any row fails the day. Given the relation the engine holds the new rows in (see
+   * ProcessorDefinition.check).
    */
-  checkSql?: string;
+  check?: (rows: string) => string;
   /** Let a day be replaced by fewer than half of its current rows. */
   allowShrink: boolean;
   /** Rows to insert into another table in the same transaction (run history), built from the result. */
   alsoInsert?: { table: TableDef; rows: (result: DayReplaceResult) => readonly Row[] };
+  /** Labels for the job (BigQuery: run id; the engine adds processor and date). */
+  labels?: Readonly<Record<string, string>>;
+}
+
+/** A day's write, estimated without running it (a free dry-run job on BigQuery). */
+export interface DayEstimate {
+  bytes: number;
+  /** Tables the query reads; each is billed at least 10 MiB on BigQuery. */
+  tablesReferenced: number;
 }
 
 export interface DayReplaceResult {
@@ -45,7 +56,7 @@ export interface DaysReplace {
   /** Minimum rows per day. */
   minRows: ReadonlyMap<string, number>;
   /** As in DayReplace, run once per day with `$__day`. */
-  checkSql?: string;
+  check?: (rows: string) => string;
   allowShrink: boolean;
   alsoInsert?: { table: TableDef; rows: (results: ReadonlyMap<string, DayReplaceResult>) => readonly Row[] };
 }
@@ -70,6 +81,13 @@ export interface Warehouse {
   execute(sql: string, params?: SqlParams): Promise<void>;
   /** Creates datasets and tables that are missing and adds missing columns; type conflicts throw. */
   ensureTables(tables: readonly TableDef[]): Promise<void>;
+  /**
+   * Reads the target tables' layout before any write and says what is missing, expiring or
+   * conflicting (BigQuery); an engine whose ensureTables mends everything itself returns [].
+   */
+  preflight(tables: readonly TableDef[]): Promise<TableFinding[]>;
+  /** Estimates a day's write without running it, where the engine can (BigQuery dry runs). */
+  estimateDay?(write: Pick<DayReplace, 'table' | 'date' | 'selectSql' | 'params'>): Promise<DayEstimate>;
   /** Whether a table exists (a missing input table reads as empty). */
   tableExists(table: TableDef): Promise<boolean>;
   replaceDay(write: DayReplace): Promise<DayReplaceResult>;

@@ -6,7 +6,9 @@ import { latestHistorySql, latestStatesSql } from '../../src/runner/history.js';
 import { CHECKS } from '../../src/validation/checks.js';
 import type { CheckSqlContext } from '../../src/validation/check.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
-import { guardedDaySql } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
+import { compareTable } from '../../src/warehouse/bigquery/bigquery-preflight.js';
+import { createTableSql, guardedDaySql, insertSql } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
+import type { ParamType } from '../../src/warehouse/dialect.js';
 import type { ColumnType } from '../../src/warehouse/schema.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
 import { processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
@@ -51,7 +53,7 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
       const sql = processor.select(d);
       expect(await zeta.analyze(sql, paramsOf(sql))).toBeUndefined();
       if (processor.check) {
-        const check = processor.check(d);
+        const check = processor.check(d, d.table(processor.table));
         expect(await zeta.analyze(check, paramsOf(check))).toBeUndefined();
       }
     });
@@ -59,7 +61,8 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
 
   for (const processor of PROCESSORS) {
     it(`the guarded day write of ${processor.name} (output guards inside the job)`, async () => {
-      const sql = guardedDaySql(d, { table: processor.table, selectSql: processor.select(d) });
+      const { check } = processor;
+      const sql = guardedDaySql(d, { table: processor.table, selectSql: processor.select(d), check: check ? (rows) => check.call(processor, d, rows) : undefined });
       expect(await zeta.analyze(sql, { ...paramsOf(sql), __min_rows: 'INT64', __allow_shrink: 'BOOL' })).toBeUndefined();
     });
   }
@@ -76,4 +79,20 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
       expect(await zeta.analyze(sql, paramsOf(sql))).toBeUndefined();
     });
   }
+
+  it('the statements that write: batched history INSERTs, table and dataset DDL, and the ALTER fixes --migrate applies', async () => {
+    // Parameter types as the dialect records them while building the SQL, as the engine binds them.
+    const types = new Map<string, ParamType>();
+    const typed = bigQueryDialect({ project: PROJECT }, types);
+    const history = insertSql(typed, processorRunHistory, [{ run_id: 'r1', data_date: '2022-01-05', missing_dependencies: ['a'] }, { run_id: 'r1' }]);
+    expect(await zeta.analyze(history.sql, Object.fromEntries(types))).toBeUndefined();
+    const texts = TABLES.map((t) => createTableSql(d, t));
+    texts.push(`CREATE SCHEMA IF NOT EXISTS \`${PROJECT}\`.nba_reference OPTIONS (location = 'US')`);
+    // An old table: short of columns, partitions expiring after 30 days, one REQUIRED extra column.
+    const old = { schema: { fields: [{ name: 'run_id', type: 'STRING' }, { name: 'legacy', type: 'STRING', mode: 'REQUIRED' }] }, timePartitioning: { type: 'DAY', field: 'data_date', expirationMs: String(30 * 86_400_000) }, expirationTime: '1900000000000' };
+    const fixes = compareTable(processorRunHistory, old, d.table(processorRunHistory)).filter((f) => f.safe && f.fix);
+    expect(fixes.map((f) => f.kind)).toEqual(expect.arrayContaining(['partition-expiry', 'table-expiry', 'missing-column', 'required-extra-column']));
+    for (const fix of fixes) texts.push((fix.fix as string).replace(/;$/, '').replace('ALTER COLUMN legacy', 'ALTER COLUMN run_id'));
+    for (const sql of texts) expect(await zeta.analyze(sql, {}), sql.slice(0, 120)).toBeUndefined();
+  });
 });

@@ -50,7 +50,9 @@ export async function startZetaSql(project: string, tables: readonly TableDef[],
   });
   ZetaSQLClient.init(port);
   const client = ZetaSQLClient.getInstance();
-  const languageOptions = { ...(await client.getLanguageOptions({ maximumFeatures: true })), productMode: 'PRODUCT_EXTERNAL' };
+  // Queries plus the DML and DDL the tool sends (history and lease writes, tables, ALTER fixes).
+  const supportedStatementKinds = ['QUERY', 'INSERT', 'DELETE', 'UPDATE', 'MERGE', 'CREATE_TABLE', 'ALTER_TABLE', 'CREATE_SCHEMA'].map((k) => `RESOLVED_${k}_STMT`);
+  const languageOptions = { ...(await client.getLanguageOptions({ maximumFeatures: true })), productMode: 'PRODUCT_EXTERNAL', supportedStatementKinds };
   const tableProto = (t: TableDef, name: string) => ({ name, column: t.columns.map((c) => ({ name: c.name, type: typeProto(c.type) })) });
   // Nested project -> dataset -> table, as `project`.dataset.table resolves.
   const datasets = [...new Set(tables.map((t) => t.dataset))];

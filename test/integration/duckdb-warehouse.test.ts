@@ -59,14 +59,14 @@ describe('DuckDB warehouse', () => {
   });
 
   it('keeps the old day when the new rows break a guard', async () => {
-    const attempt = (selectSql: string, minRows = 1, checkSql?: string) =>
+    const attempt = (selectSql: string, minRows = 1, check?: (rows: string) => string) =>
       warehouse.replaceDay({
         table: dayTable,
         date: '2022-01-05',
         selectSql,
         params: {},
         minRows,
-        checkSql,
+        check,
         allowShrink: false,
         alsoInsert: { table: processorRunHistory, rows: () => [{ run_id: 'r', processor_name: 'guarded', data_date: '2022-01-05', status: 'success' }] },
       });
@@ -76,7 +76,7 @@ describe('DuckDB warehouse', () => {
     await expect(attempt(`${newRows(9)} UNION ALL ${newRows(1)}`)).rejects.toThrow(/1 duplicate keys/);
     await expect(attempt(newRows(9), 12)).rejects.toThrow(/produced 9 rows for 2022-01-05, expected at least 12/);
     await expect(attempt(newRows(0), 1)).rejects.toBeInstanceOf(OutputGuardError);
-    await expect(attempt(newRows(9), 1, `SELECT 'value ' || value AS problem FROM nba_analytics.guarded WHERE game_date = CAST($__day AS DATE) AND value > 7`)).rejects.toThrow(
+    await expect(attempt(newRows(9), 1, (rows) => `SELECT 'value ' || value AS problem FROM ${rows} WHERE game_date = CAST($__day AS DATE) AND value > 7`)).rejects.toThrow(
       /1 check failure\(s\): value 8/,
     );
     await expect(attempt('SELECT no_such_column FROM nba_analytics.guarded')).rejects.toThrow(/no_such_column/);

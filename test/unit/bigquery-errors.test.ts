@@ -9,11 +9,13 @@ describe('BigQuery error classes', () => {
     expect(classifyBigQueryError(apiError(403, 'rateLimitExceeded'))).toBe('rate-limit');
     expect(classifyBigQueryError(apiError(403, 'quotaExceeded'))).toBe('quota');
     expect(classifyBigQueryError(apiError(403, 'accessDenied'))).toBe('fatal');
-    expect(classifyBigQueryError(apiError(400, 'jobRateLimitExceeded'))).toBe('rate-limit');
+    expect(classifyBigQueryError(apiError(400, 'jobRateLimitExceeded'))).toBe('transient');
     expect(classifyBigQueryError(apiError(400, 'jobBackendError'))).toBe('transient');
     expect(classifyBigQueryError(apiError(400, 'invalidQuery'))).toBe('fatal');
     expect(classifyBigQueryError(apiError(500, 'backendError'))).toBe('transient');
     expect(classifyBigQueryError(apiError(500, 'internalError'))).toBe('transient');
+    expect(classifyBigQueryError(apiError(404, 'notFound', 'Not found: Table nba-props:nba_analytics.player_game_summary was not found in location US'))).toBe('missing-dependency');
+    expect(classifyBigQueryError(apiError(404, 'notFound', 'Not found: Job nba-props:US.job_1'))).toBe('fatal');
   });
 
   it('falls back to the HTTP code, network errors and guard messages', () => {

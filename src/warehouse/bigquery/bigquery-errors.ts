@@ -11,7 +11,7 @@ interface ApiErrorLike {
 const BY_REASON: Record<string, ErrorClass> = {
   rateLimitExceeded: 'rate-limit',
   userRateLimitExceeded: 'rate-limit',
-  jobRateLimitExceeded: 'rate-limit',
+  jobRateLimitExceeded: 'transient',
   quotaExceeded: 'quota',
   backendError: 'transient',
   internalError: 'transient',
@@ -29,7 +29,7 @@ const BY_REASON: Record<string, ErrorClass> = {
 /**
  * The class of a BigQuery error, from its `errors[].reason` first (a 403 can be a rate limit or a
  * permission error; a 400 can be a retryable job failure), the HTTP code only without a reason, and
- * network failures as transient. A guard's ERROR() inside the write job is `invalid-data`.
+ * network failures as transient. A missing table is `missing-dependency`; a guard's ERROR() inside the write job is `invalid-data`.
  */
 export function classifyBigQueryError(error: unknown): ErrorClass {
   if (error instanceof ClassifiedError) return error.errorClass;
@@ -37,6 +37,8 @@ export function classifyBigQueryError(error: unknown): ErrorClass {
   const message = e.message ?? String(error);
   if (/backfill guard:/.test(message)) return /shrink/.test(message) ? 'shrink-guard' : 'invalid-data';
   for (const item of e.errors ?? []) {
+    // A table or dataset the SQL reads is missing: an upstream has not been loaded, not a bug.
+    if (item.reason === 'notFound' && /Not found: (Table|Dataset)/i.test(item.message ?? message)) return 'missing-dependency';
     const known = item.reason ? BY_REASON[item.reason] : undefined;
     if (known) return known;
   }

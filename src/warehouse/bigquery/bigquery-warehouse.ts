@@ -2,19 +2,24 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { compactDate } from '../../calendar/dates.js';
 import type { ErrorClass } from '../../vocabulary.js';
 import type { ParamType, SqlDialect } from '../dialect.js';
-import { DATASETS, type TableDef } from '../schema.js';
-import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
+import type { ExistingColumn, TableFinding } from '../preflight.js';
+import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
+import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
 import { bigQueryParams, plainRows } from './bigquery-client.js';
 import { bigQueryDialect, type BigQueryNames } from './bigquery-dialect.js';
 import { classifyBigQueryError } from './bigquery-errors.js';
+import { compareTable, existingColumns, type TableMetadata } from './bigquery-preflight.js';
 
 export interface BigQueryOptions extends BigQueryNames {
   location?: string;
   readOnly: boolean;
-  /** Labels on every job (run id; processor and date are added per write). */
+  /** Labels on every job (the run id; processor and date are added per write). */
   labels?: Record<string, string>;
   /** Refuse jobs that would bill more than this (`--max-bytes-billed`). */
   maxBytesBilled?: number;
+  /** Pending history rows are written once this many wait, or after `flushAfterMs`. */
+  flushRows?: number;
+  flushAfterMs?: number;
 }
 
 /** Label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */
@@ -22,13 +27,16 @@ function label(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
 }
 
+/** At most this many rows per INSERT keeps it under BigQuery's 10,000 query parameters. */
+const ROWS_PER_INSERT = 400;
+
 /**
  * The production warehouse. A day is replaced by one query job writing the partition
  * `table$YYYYMMDD` with WRITE_TRUNCATE: atomic, no DML quota, and rows of another day make the job
- * fail. The output guards run inside that same job with ERROR(), so a guard failure writes nothing.
- *
- * Work in progress (see docs/bigquery.md): the preflight, dry-run cost report, batched history and
- * leases are not here yet, and the CLI still refuses `--warehouse bigquery`.
+ * fail. The output guards and the processor's check run inside that same job with ERROR(), so a
+ * (processor, date) costs one job and a failing guard writes nothing. Appended rows (run history)
+ * wait in a buffer and go in one INSERT per batch, never one DML statement per date; a query that
+ * reads a buffered table writes the buffer first.
  */
 export class BigQueryWarehouse implements Warehouse {
   readonly engine = 'bigquery' as const;
@@ -37,6 +45,11 @@ export class BigQueryWarehouse implements Warehouse {
   readonly batchDays = 1;
   readonly location: string;
   private readonly paramTypes = new Map<string, ParamType>();
+  /** Column layout of existing tables read by the preflight, by `dataset.table`. */
+  private readonly layouts = new Map<string, ExistingColumn[]>();
+  private readonly pending = new Map<string, { table: TableDef; rows: Row[] }>();
+  private flushing: Promise<void> = Promise.resolve();
+  private lastFlush = Date.now();
 
   constructor(
     private readonly client: BigQuery,
@@ -50,7 +63,7 @@ export class BigQueryWarehouse implements Warehouse {
     return this.options.readOnly;
   }
 
-  private jobOptions(sql: string, params: SqlParams | undefined, labels: Record<string, string> = {}) {
+  private jobOptions(sql: string, params: SqlParams | undefined, labels: Readonly<Record<string, string>> = {}) {
     return {
       query: sql,
       ...bigQueryParams(this.client, sql, params, this.paramTypes),
@@ -61,41 +74,86 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async query(sql: string, params?: SqlParams): Promise<Row[]> {
+    // Read your own writes: buffered rows of a table this query reads go in first.
+    if ([...this.pending.values()].some((p) => sql.includes(this.dialect.table(p.table)))) await this.flush();
     const [rows] = await this.client.query(this.jobOptions(sql, params));
     return plainRows(rows as Record<string, unknown>[]);
   }
 
   async execute(sql: string, params?: SqlParams): Promise<void> {
+    this.assertWritable();
     await this.query(sql, params);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new Error('the BigQuery warehouse was opened read-only (dry run): nothing may be written');
   }
 
   private datasetName(dataset: string): string {
     return `${this.options.datasetPrefix ?? ''}${dataset}`;
   }
 
+  private tableRef(table: Pick<TableDef, 'dataset' | 'name'>, partition?: string) {
+    return this.client.dataset(this.datasetName(table.dataset)).table(partition ? `${table.name}$${compactDate(partition)}` : table.name);
+  }
+
   async tableExists(table: TableDef): Promise<boolean> {
-    const [exists] = await this.client.dataset(this.datasetName(table.dataset)).table(table.name).exists();
+    const [exists] = await this.tableRef(table).exists();
     return exists;
+  }
+
+  /** A table's metadata, or undefined when it does not exist. */
+  private async metadata(table: TableDef): Promise<TableMetadata | undefined> {
+    try {
+      const [metadata] = await this.tableRef(table).getMetadata();
+      return metadata as TableMetadata;
+    } catch (error) {
+      if (Number((error as { code?: unknown }).code) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Reads every target table's metadata (one GET each) and remembers existing layouts for writes. */
+  async preflight(tables: readonly TableDef[]): Promise<TableFinding[]> {
+    const findings: TableFinding[] = [];
+    for (const table of tables) {
+      const metadata = await this.metadata(table);
+      if (metadata) this.layouts.set(qualifiedName(table), existingColumns(metadata));
+      findings.push(...compareTable(table, metadata, this.dialect.table(table)));
+    }
+    return findings;
   }
 
   /** Datasets and missing tables, day-partitioned on their date column and clustered on their key. */
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
-    if (this.readOnly) return;
-    for (const dataset of DATASETS.filter((ds) => tables.some((t) => t.dataset === ds))) {
-      await this.execute(`CREATE SCHEMA IF NOT EXISTS \`${this.options.project}\`.${this.datasetName(dataset)}`);
+    this.assertWritable();
+    const missing: TableDef[] = [];
+    for (const table of tables) if (!(await this.tableExists(table))) missing.push(table);
+    const options = this.options.location ? ` OPTIONS (location = '${this.options.location.replace(/[^A-Za-z0-9-]/g, '')}')` : '';
+    for (const dataset of DATASETS.filter((ds) => missing.some((t) => t.dataset === ds))) {
+      await this.execute(`CREATE SCHEMA IF NOT EXISTS \`${this.options.project}\`.${this.datasetName(dataset)}${options}`);
     }
-    for (const table of tables) await this.execute(createTableSql(this.dialect, table));
+    for (const table of missing) await this.execute(createTableSql(this.dialect, table));
+  }
+
+  /** A free dry-run job of the day's write: the bytes it would scan and the tables it reads. */
+  async estimateDay(write: Pick<DayReplace, 'table' | 'date' | 'selectSql' | 'params'>): Promise<DayEstimate> {
+    const params = { ...write.params, __day: write.date };
+    this.paramTypes.set('__day', 'DATE');
+    const [job] = await this.client.createQueryJob({ ...this.jobOptions(write.selectSql, params), dryRun: true });
+    const statistics = (job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { referencedTables?: unknown[] } } }).statistics;
+    return { bytes: Number(statistics?.totalBytesProcessed ?? 0), tablesReferenced: statistics?.query?.referencedTables?.length ?? 1 };
   }
 
   async replaceDay(write: DayReplace): Promise<DayReplaceResult> {
+    this.assertWritable();
     const { table, date } = write;
-    const destination = this.client.dataset(this.datasetName(table.dataset)).table(`${table.name}$${compactDate(date)}`);
-    const sql = guardedDaySql(this.dialect, write);
+    const sql = guardedDaySql(this.dialect, { ...write, layout: this.layouts.get(qualifiedName(table)) });
     const params = { ...write.params, __day: date, __min_rows: write.minRows, __allow_shrink: write.allowShrink };
     this.paramTypes.set('__day', 'DATE');
     const [job] = await this.client.createQueryJob({
-      ...this.jobOptions(sql, params, { processor: table.name, date }),
-      destination,
+      ...this.jobOptions(sql, params, { ...write.labels, processor: table.name, date }),
+      destination: this.tableRef(table, date),
       writeDisposition: 'WRITE_TRUNCATE',
     });
     // One job per (processor, date): the rows written come back with its results, no second query.
@@ -116,6 +174,7 @@ export class BigQueryWarehouse implements Warehouse {
           selectSql: write.selectSql,
           params: { ...write.params, start: date, end: date },
           minRows: write.minRows.get(date) ?? 1,
+          check: write.check,
           allowShrink: write.allowShrink,
         }),
       );
@@ -123,21 +182,42 @@ export class BigQueryWarehouse implements Warehouse {
     return results;
   }
 
-  /** One INSERT for all the rows (history goes in batches, never one DML statement per date). */
+  /**
+   * Appends rows through the buffer: they are written in one INSERT per batch (at most
+   * `flushRows`, or after `flushAfterMs`), before any query reads the table, and on close.
+   */
   async insertRows(table: TableDef, rows: readonly Row[]): Promise<void> {
+    this.assertWritable();
     if (rows.length === 0) return;
-    const params: Record<string, SqlParams[string]> = {};
-    const tuples = rows.map((row, r) =>
-      `(${table.columns
-        .map((column, c) => {
-          const name = `v${r}_${c}`;
-          params[name] = (row[column.name] ?? null) as SqlParams[string];
-          const type: ParamType = column.type === 'ARRAY<FLOAT64>' ? 'ARRAY<STRING>' : (column.type as ParamType);
-          return this.dialect.cast(this.dialect.param(name, type), column.type);
-        })
-        .join(', ')})`,
-    );
-    await this.execute(`INSERT INTO ${this.dialect.table(table)} (${table.columns.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    const key = qualifiedName(table);
+    const entry = this.pending.get(key) ?? { table, rows: [] };
+    entry.rows.push(...rows);
+    this.pending.set(key, entry);
+    const waiting = [...this.pending.values()].reduce((n, p) => n + p.rows.length, 0);
+    if (waiting >= (this.options.flushRows ?? ROWS_PER_INSERT) || Date.now() - this.lastFlush >= (this.options.flushAfterMs ?? 15_000)) await this.flush();
+  }
+
+  /** Writes every buffered row, one INSERT per table and chunk; flushes never overlap. */
+  async flush(): Promise<void> {
+    const run = this.flushing.then(async () => {
+      this.lastFlush = Date.now();
+      for (const [key, entry] of [...this.pending]) {
+        this.pending.delete(key);
+        for (let at = 0; at < entry.rows.length; at += ROWS_PER_INSERT) {
+          const { sql, params } = insertSql(this.dialect, entry.table, entry.rows.slice(at, at + ROWS_PER_INSERT));
+          try {
+            await this.client.query(this.jobOptions(sql, params));
+          } catch (error) {
+            // Keep what was not written for the next flush (close() tries again).
+            const left = this.pending.get(key);
+            this.pending.set(key, { table: entry.table, rows: [...entry.rows.slice(at), ...(left?.rows ?? [])] });
+            throw error;
+          }
+        }
+      }
+    });
+    this.flushing = run.catch(() => undefined);
+    return run;
   }
 
   async replaceDates(): Promise<number> {
@@ -148,7 +228,26 @@ export class BigQueryWarehouse implements Warehouse {
     return classifyBigQueryError(error);
   }
 
-  async close(): Promise<void> {}
+  /** Writes what is still buffered. */
+  async close(): Promise<void> {
+    if (this.pending.size > 0) await this.flush();
+  }
+}
+
+/** One INSERT of rows, every value a typed parameter. */
+export function insertSql(d: SqlDialect, table: TableDef, rows: readonly Row[]): { sql: string; params: Record<string, SqlParams[string]> } {
+  const params: Record<string, SqlParams[string]> = {};
+  const tuples = rows.map((row, r) =>
+    `(${table.columns
+      .map((column, c) => {
+        const name = `v${r}_${c}`;
+        params[name] = (row[column.name] ?? null) as SqlParams[string];
+        const type: ParamType = column.type === 'ARRAY<FLOAT64>' ? 'ARRAY<STRING>' : (column.type as ParamType);
+        return d.cast(d.param(name, type), column.type);
+      })
+      .join(', ')})`,
+  );
+  return { sql: `INSERT INTO ${d.table(table)} (${table.columns.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`, params };
 }
 
 /** DDL: day partitions on the date column, clustered on (up to four) key columns. */
@@ -159,28 +258,39 @@ export function createTableSql(d: SqlDialect, table: TableDef): string {
 }
 
 /**
- * The day's SELECT wrapped with the output guards, evaluated inside the write job: a guard that
- * fails raises ERROR() and the job writes nothing. The guard row is joined even when the SELECT is
- * empty, so "0 rows" fails too instead of truncating the day to nothing.
+ * The day's SELECT wrapped with the output guards and the processor's check, evaluated inside the
+ * write job: a guard that fails raises ERROR() and the job writes nothing. The guard row is joined
+ * even when the SELECT is empty, so "0 rows" fails too instead of truncating the day to nothing.
+ * `layout` is the existing table's column order; columns only it has are written as typed NULLs.
  */
-export function guardedDaySql(d: SqlDialect, write: Pick<DayReplace, 'table' | 'selectSql'>): string {
+export function guardedDaySql(
+  d: SqlDialect,
+  write: Pick<DayReplace, 'table' | 'selectSql' | 'check'> & { layout?: readonly ExistingColumn[] },
+): string {
   const { table } = write;
   const columns = table.columns.map((c) => c.name);
+  const ours = new Set(columns.map((c) => c.toLowerCase()));
+  const output = (write.layout ?? table.columns).map((c) => (ours.has(c.name.toLowerCase()) ? `p.${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`));
   const day = d.param('__day', 'DATE');
   const keys = table.key.map((k) => `CAST(${k} AS STRING)`).join(", '|', ");
-  return `WITH produced AS (SELECT ${columns.join(', ')}, TRUE AS __present FROM (${write.selectSql}) AS s),
+  const check = write.check ? `,\n  problems AS (SELECT CAST(problem AS STRING) AS problem FROM (${write.check('produced')}) AS c)` : '';
+  const checkCounts = write.check ? ',\n      (SELECT COUNT(*) FROM problems) AS problems, (SELECT MIN(problem) FROM problems) AS first_problem' : '';
+  const checkGuard = write.check
+    ? `\n  AND IF(guard.problems > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.problems AS STRING), ' check failure(s): ', guard.first_problem)), TRUE)`
+    : '';
+  return `WITH produced AS (SELECT ${columns.join(', ')}, TRUE AS __present FROM (${write.selectSql}) AS s)${check},
   guard AS (
     SELECT COUNT(*) AS n, COUNTIF(${table.dateColumn} != ${day}) AS outside,
       COUNT(*) - COUNT(DISTINCT CONCAT(${keys})) AS duplicates,
-      (SELECT COUNT(*) FROM ${d.table(table)} WHERE ${table.dateColumn} = ${day}) AS previous
+      (SELECT COUNT(*) FROM ${d.table(table)} WHERE ${table.dateColumn} = ${day}) AS previous${checkCounts}
     FROM produced
   )
-SELECT ${columns.map((c) => `p.${c}`).join(', ')}
+SELECT ${output.join(', ')}
 FROM guard LEFT JOIN produced AS p ON TRUE
 WHERE IF(guard.outside > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.outside AS STRING), ' rows fall outside the day')), TRUE)
   AND IF(guard.duplicates > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.duplicates AS STRING), ' duplicate keys')), TRUE)
   AND IF(guard.n < ${d.param('__min_rows', 'INT64')}, ERROR(CONCAT('backfill guard: ', CAST(guard.n AS STRING), ' rows, expected at least ', CAST(${d.param('__min_rows', 'INT64')} AS STRING))), TRUE)
   AND IF(NOT ${d.param('__allow_shrink', 'BOOL')} AND guard.previous > 0 AND guard.n * 2 < guard.previous,
-         ERROR(CONCAT('backfill guard: would shrink from ', CAST(guard.previous AS STRING), ' to ', CAST(guard.n AS STRING), ' rows')), TRUE)
+         ERROR(CONCAT('backfill guard: would shrink from ', CAST(guard.previous AS STRING), ' to ', CAST(guard.n AS STRING), ' rows')), TRUE)${checkGuard}
   AND p.__present`;
 }

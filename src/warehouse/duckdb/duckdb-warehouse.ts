@@ -4,6 +4,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorClass } from '../../vocabulary.js';
 import { ClassifiedError, OutputGuardError, SchemaMismatchError, WarehouseBusyError, errorMessage } from '../errors.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
+import type { TableFinding } from '../preflight.js';
 import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { appendValue, bindParams, readRows } from './duckdb-values.js';
@@ -96,6 +97,11 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
+  /** Nothing to report: ensureTables adds missing columns itself and a type conflict is fatal there. */
+  async preflight(): Promise<TableFinding[]> {
+    return [];
+  }
+
   async tableExists(table: TableDef): Promise<boolean> {
     const rows = await this.query(
       `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $schema AND table_name = $name`,
@@ -167,8 +173,9 @@ export class DuckDbWarehouse implements Warehouse {
           'shrink-guard',
         );
       }
-      if (write.checkSql) {
-        const problems = readRows(await conn.runAndReadAll(write.checkSql, ...bindParams(write.checkSql, params)));
+      if (write.check) {
+        const checkSql = write.check(this.dialect.table(table));
+        const problems = readRows(await conn.runAndReadAll(checkSql, ...bindParams(checkSql, params)));
         if (problems.length > 0) {
           const shown = problems.slice(0, 3).map((p) => String(p.problem)).join('; ');
           throw new OutputGuardError(
@@ -214,9 +221,10 @@ export class DuckDbWarehouse implements Warehouse {
         if ((duplicates.get(date) ?? 0) > 0) failures.push(`${date}: ${duplicates.get(date)} duplicate keys`);
         else if (rowsWritten < (write.minRows.get(date) ?? 1)) failures.push(`${date}: ${rowsWritten} rows, expected at least ${write.minRows.get(date) ?? 1}`);
         else if (!write.allowShrink && previousRows > 0 && rowsWritten * 2 < previousRows) failures.push(`${date}: would shrink from ${previousRows} to ${rowsWritten} rows`);
-        else if (write.checkSql) {
+        else if (write.check) {
           const dayParams = { ...write.params, __day: date };
-          const problems = readRows(await conn.runAndReadAll(write.checkSql, ...bindParams(write.checkSql, dayParams)));
+          const checkSql = write.check(name);
+          const problems = readRows(await conn.runAndReadAll(checkSql, ...bindParams(checkSql, dayParams)));
           if (problems.length > 0) failures.push(`${date}: ${problems.length} check failure(s): ${String(problems[0]?.problem)}`);
         }
       }
