@@ -7,6 +7,8 @@ import { newRunId } from '../runner/run-file.js';
 import { AbortError, UsageError } from '../errors.js';
 import { Output } from '../reporting/output.js';
 import { findRunByPid } from '../runner/run-file.js';
+import { createBigQueryClient } from '../warehouse/bigquery/bigquery-client.js';
+import { BigQueryWarehouse } from '../warehouse/bigquery/bigquery-warehouse.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { errorMessage, WarehouseBusyError } from '../warehouse/errors.js';
 import { FaultyWarehouse, parseFaultSpec } from '../warehouse/faulty-warehouse.js';
@@ -43,14 +45,15 @@ export function logsDir(context: CommandContext): string {
  */
 export async function openWarehouse(context: CommandContext, access: { readOnly: boolean }): Promise<Warehouse> {
   const { globals } = context;
-  if (globals.warehouse === 'bigquery') {
-    throw new UsageError('--warehouse bigquery is not available in this build yet; use the embedded duckdb warehouse');
-  }
   let faults;
   try {
     faults = parseFaultSpec(process.env.BACKFILL_FAULTS);
   } catch (error) {
     throw new UsageError(errorMessage(error));
+  }
+  if (globals.warehouse === 'bigquery') {
+    const warehouse = openBigQuery(globals, access);
+    return faults ? new FaultyWarehouse(warehouse, faults) : warehouse;
   }
   try {
     const warehouse = await DuckDbWarehouse.open({
@@ -63,6 +66,29 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
     if (error instanceof WarehouseBusyError) throw new AbortError(busyMessage(context, error));
     throw error;
   }
+}
+
+/**
+ * The BigQuery engine with Application Default Credentials (none looked up with
+ * BIGQUERY_EMULATOR_HOST). BACKFILL_BIGQUERY_HTTP_RETRIES sets the client's own HTTP retries (tests
+ * use 0 so every injected fault reaches the runner).
+ */
+function openBigQuery(globals: GlobalOptions, access: { readOnly: boolean }): Warehouse {
+  if (!globals.project) throw new UsageError('--warehouse bigquery needs a project: give --project ID or set GOOGLE_CLOUD_PROJECT');
+  const retries = process.env.BACKFILL_BIGQUERY_HTTP_RETRIES;
+  const httpRetries = retries === undefined ? undefined : Number(retries);
+  if (httpRetries !== undefined && !(Number.isInteger(httpRetries) && httpRetries >= 0 && httpRetries <= 10)) {
+    throw new UsageError(`invalid BACKFILL_BIGQUERY_HTTP_RETRIES '${retries}': expected an integer from 0 to 10`);
+  }
+  const client = createBigQueryClient({ project: globals.project, location: globals.location, httpRetries });
+  return new BigQueryWarehouse(client, {
+    project: globals.project,
+    location: globals.location,
+    datasetPrefix: globals.datasetPrefix,
+    readOnly: access.readOnly,
+    labels: { tool: 'backfill' },
+    maxBytesBilled: globals.maxBytesBilled,
+  });
 }
 
 function busyMessage(context: CommandContext, error: WarehouseBusyError): string {

@@ -20,6 +20,12 @@ export interface GlobalOptions {
   verbose: boolean;
   rateLimitWaitMs?: number;
   retryDelayMs?: number;
+  /** BigQuery: refuse jobs that would bill more bytes than this. */
+  maxBytesBilled?: number;
+  /** BigQuery on-demand price per TiB in USD, for dry-run cost estimates. */
+  pricePerTiB: number;
+  /** Apply the preflight's safe fixes before writing. */
+  migrate: boolean;
 }
 
 export const DEFAULT_DB = '.backfill/warehouse.duckdb';
@@ -40,6 +46,9 @@ export function addGlobalOptions(program: Command): Command {
     .option('--log-file <path>', 'write the JSON log here (default .backfill/logs/<run id>.log)')
     .option('--quiet', 'print only the summary', false)
     .option('--verbose', 'print debug logs', false)
+    .option('--max-bytes-billed <bytes>', 'BigQuery: fail any job that would bill more bytes than this')
+    .option('--price-per-tib <usd>', 'BigQuery on-demand price per TiB for dry-run estimates', '6.25')
+    .option('--migrate', 'BigQuery: apply the safe fixes the preflight prints (add nullable columns, remove expiry)', false)
     .addOption(new Option('--rate-limit-wait <ms>', 'wait after a rate-limit error, in ms (default 60000)').hideHelp())
     .addOption(new Option('--retry-delay <ms>', 'first backoff after a transient error, in ms (default 1000)').hideHelp());
 }
@@ -61,6 +70,9 @@ const raw = z.object({
   verbose: z.boolean(),
   rateLimitWait: z.string().optional(),
   retryDelay: z.string().optional(),
+  maxBytesBilled: z.string().optional(),
+  pricePerTib: z.string(),
+  migrate: z.boolean(),
 });
 
 const engine = z.enum(['duckdb', 'bigquery']);
@@ -92,6 +104,15 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     if (!n.success) throw new UsageError(`invalid --retry-delay '${v.retryDelay}': expected milliseconds from 0 to 3600000`);
     retryDelayMs = n.data;
   }
+  let maxBytesBilled: number | undefined;
+  if (v.maxBytesBilled !== undefined) {
+    // BigQuery bills at least 10 MiB per query, so a smaller cap would refuse every job.
+    const n = z.coerce.number().int().min(10_485_760).max(Number.MAX_SAFE_INTEGER).safeParse(v.maxBytesBilled.trim() === '' ? 'x' : v.maxBytesBilled);
+    if (!n.success) throw new UsageError(`invalid --max-bytes-billed '${v.maxBytesBilled}': expected a whole number of bytes, at least 10485760 (10 MiB, BigQuery's minimum per query)`);
+    maxBytesBilled = n.data;
+  }
+  const price = z.coerce.number().min(0).max(1000).safeParse(v.pricePerTib.trim() === '' ? 'x' : v.pricePerTib);
+  if (!price.success) throw new UsageError(`invalid --price-per-tib '${v.pricePerTib}': expected US dollars from 0 to 1000`);
   if (warehouse.data === 'bigquery' && v.project !== undefined && !/^[a-z][a-z0-9-]{4,62}$/.test(v.project)) {
     throw new UsageError(`invalid --project '${v.project}': expected a Google Cloud project id (lowercase letters, digits, hyphens)`);
   }
@@ -115,6 +136,9 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     verbose: v.verbose,
     rateLimitWaitMs,
     retryDelayMs,
+    maxBytesBilled,
+    pricePerTiB: price.data,
+    migrate: v.migrate,
   };
 }
 
@@ -128,6 +152,7 @@ export function globalArgs(options: GlobalOptions): string[] {
   if (options.datasetPrefix) args.push('--dataset-prefix', options.datasetPrefix);
   const defaultConcurrency = options.warehouse === 'bigquery' ? 16 : 4;
   if (options.concurrency !== defaultConcurrency) args.push('--concurrency', String(options.concurrency));
+  if (options.maxBytesBilled !== undefined) args.push('--max-bytes-billed', String(options.maxBytesBilled));
   if (options.allowShrink) args.push('--allow-shrink');
   if (options.allowRecent) args.push('--allow-recent');
   return args;

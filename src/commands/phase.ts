@@ -8,7 +8,10 @@ import { compactDates, formatPlan } from '../reporting/plan-report.js';
 import { runBackfill, type RunResult } from '../runner/index.js';
 import { thinPhase3Windows } from '../runner/phase3-check.js';
 import type { PlanItem } from '../runner/plan.js';
+import { costReport } from '../runner/estimate.js';
 import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
+import { formatCostReport } from '../reporting/cost-table.js';
+import { formatFindings } from '../warehouse/preflight.js';
 import type { Phase } from '../vocabulary.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
@@ -153,6 +156,7 @@ function report(
   info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[]; emitJson?: (document: unknown) => void },
 ): void {
   const { out } = context;
+  const cost = result.estimates.length > 0 ? costReport(result.estimates, context.globals.pricePerTiB) : undefined;
   const json = {
     ok: info.exitCode === EXIT.ok,
     exitCode: info.exitCode,
@@ -174,6 +178,8 @@ function report(
     failed: result.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run'),
     stop: result.stop ?? null,
     retryCommand: info.retry ?? null,
+    preflight: result.preflight,
+    cost: cost ?? null,
   };
   (info.emitJson ?? ((doc) => out.json(doc)))(json);
   if (result.noFinalGames) {
@@ -187,10 +193,14 @@ function report(
     out.result(`Refused (upstream-not-done):\n${refusalLines(refused).join('\n')}\nRun first: ${runFirstCommand(context, refused)}`);
     return;
   }
+  const findings = result.preflight.filter((f) => f.blocking || info.dryRun);
+  const preflightText = findings.length > 0 ? `Preflight of the target tables:\n${formatFindings(findings, !context.globals.migrate)}` : undefined;
   if (info.dryRun) {
-    out.result(`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`);
+    const parts = [`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`, preflightText, cost && formatCostReport(cost)];
+    out.result(parts.filter(Boolean).join('\n'));
     return;
   }
+  if (preflightText) out.result(preflightText);
   const retryRun = backfillCommand(context.globals, 'retry', result.runId);
   out.result(formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry, retryRunCommand: retryRun }));
 }

@@ -65,6 +65,7 @@ export class RunSession {
       commandLine: this.commandLine,
       toolVersion: TOOL_VERSION,
       onlyPairs,
+      migrate: globals.migrate,
     };
   }
 

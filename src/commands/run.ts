@@ -108,7 +108,7 @@ async function runSeasons(
       report.validation = await runChecks(warehouse, CHECKS.filter((c) => c.phase !== 2), scope);
       if (blocked(report.validation)) worst = EXIT.failed;
     }
-    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started };
+    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, preflight: [], estimates: [] };
     const runCode = exitCodeForRun(result, false);
     const exitCode = (stop ? runCode : Math.max(worst, runCode)) as ExitCode;
     const redo = retryDates(outcomes);

@@ -26,6 +26,12 @@ export const outcomeSchema = z.object({
 
 const stopSchema = z.object({ kind: z.enum(['interrupted', 'aborted']), errorClass: errorClass.optional(), reason: z.string() }).nullable();
 
+const preflightFinding = z.object({ table: z.string(), kind: z.string(), detail: z.string(), blocking: z.boolean(), fix: z.string().optional(), safe: z.boolean() });
+const costLine = z.object({ name: z.string(), pairs: z.number().int(), bytes: z.number(), billedBytes: z.number(), usd: z.number() });
+const pairEstimate = z.object({ processor: z.string(), phase: z.number().int(), date, bytes: z.number(), tablesReferenced: z.number().int(), error: z.object({ errorClass, message: z.string() }).optional() });
+/** BigQuery dry runs: bytes and on-demand cost per processor, per phase and in total. */
+const costSchema = z.object({ pricePerTiB: z.number(), processors: z.array(costLine), phases: z.array(costLine), total: costLine, errors: z.array(pairEstimate), notEstimated: z.array(pairEstimate) });
+
 /** `phase3`, `phase4` (and each stage of `retry`). */
 export const phaseRunDocument = z.object({
   ...base,
@@ -49,6 +55,8 @@ export const phaseRunDocument = z.object({
   failed: z.array(outcomeSchema),
   stop: stopSchema,
   retryCommand: z.string().nullable(),
+  preflight: z.array(preflightFinding),
+  cost: costSchema.nullable(),
 });
 
 /** `retry`: one document for all the stages it ran. */

@@ -180,6 +180,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         minRows: new Map(batch.map((i) => [i.date, i.minRows])),
         check: checkOf(first.processor, warehouse),
         allowShrink: options.allowShrink,
+        labels: { run_id: options.runId },
         alsoInsert: {
           table: processorRunHistory,
           rows: (r) => batch.map((i) => historyRow(options, i, started, new Date(), { status: 'success', rowsWritten: r.get(i.date)?.rowsWritten ?? 0, attempts: 1 })) as unknown as Row[],
@@ -230,6 +231,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
           minRows: item.minRows,
           check: checkOf(item.processor, warehouse),
           allowShrink: options.allowShrink,
+          labels: { run_id: options.runId },
           alsoInsert: {
             table: processorRunHistory,
             rows: (r) => [historyRow(options, item, started, new Date(), { status: 'success', rowsWritten: r.rowsWritten, attempts: attempt, errors })] as unknown as Row[],

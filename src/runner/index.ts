@@ -4,7 +4,9 @@ import { maxDate, minDate, type IsoDate } from '../calendar/dates.js';
 import { chainPredecessors } from '../phases/phases.js';
 import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
 import { qualifiedName, type TableDef } from '../warehouse/schema.js';
+import { blockers, type TableFinding } from '../warehouse/preflight.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { estimatePlan, type PairEstimate } from './estimate.js';
 import { executePlan, type StopSwitch } from './execute.js';
 import { loadInputStats, processorVersion, type InputStats } from './fingerprint.js';
 import { pairKey, processorRunHistory, readLatestStates } from './history.js';
@@ -32,6 +34,8 @@ export interface RunRequest {
   onlyPairs?: ReadonlySet<string>;
   /** Same-date predecessors of a processor; default: its chain in src/phases. */
   upstreamOf?: (name: string) => readonly string[];
+  /** Apply the preflight's safe fixes (nullable columns, expiry removal) before writing. */
+  migrate?: boolean;
 }
 
 export interface RunServices {
@@ -55,6 +59,10 @@ export interface RunResult {
   /** True when the dates hold no final game at all (nothing was planned). */
   noFinalGames: boolean;
   elapsedMs: number;
+  /** What the preflight found on the target tables (BigQuery); blockers stop the run. */
+  preflight: TableFinding[];
+  /** Dry runs on an engine that can estimate: one free dry-run job per planned pair. */
+  estimates: PairEstimate[];
 }
 
 /** Plans the request against the warehouse, then (unless a dry run) executes the plan. */
@@ -62,19 +70,35 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   const started = Date.now();
   const { warehouse, logger } = services;
   const { plan, inputs } = await planRun(request, warehouse);
-  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0 };
+  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, preflight: [], estimates: [] };
   if (!plan.some((item) => item.games > 0)) {
     result.noFinalGames = true;
     result.elapsedMs = Date.now() - started;
     return result;
+  }
+  const targets = [...request.processors.map((p) => p.table), processorRunHistory];
+  if (request.dryRun) {
+    result.preflight = await warehouse.preflight(targets);
+    result.estimates = await estimatePlan(plan, warehouse, request.concurrency);
   }
   // A refused pair refuses the run: nothing is written until its upstream has been run.
   if (request.dryRun || plan.some((item) => item.action === 'refuse')) {
     result.elapsedMs = Date.now() - started;
     return result;
   }
+  result.preflight = await preflight(warehouse, targets, request.migrate ?? false, logger);
+  const blocking = blockers(result.preflight);
+  if (blocking.length > 0) {
+    result.stop = {
+      kind: 'aborted',
+      errorClass: 'fatal',
+      reason: `preflight: ${blocking.length} problem(s) on the target tables must be fixed before any write (${[...new Set(blocking.map((f) => f.table))].join(', ')})`,
+    };
+    result.elapsedMs = Date.now() - started;
+    return result;
+  }
   const runFile = services.openRunFile?.(new Set(plan.map((i) => i.date)).size);
-  await warehouse.ensureTables([...request.processors.map((p) => p.table), processorRunHistory]);
+  await warehouse.ensureTables(targets);
   const progress = new ProgressTracker(plan.map((i) => ({ date: i.date, processor: i.processor.name, phase: i.processor.phase })));
   const counts: Record<string, number> = {};
   const current = new Set<string>();
@@ -116,6 +140,21 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   result.elapsedMs = Date.now() - started;
   logger.info({ elapsedMs: result.elapsedMs, stop: result.stop }, 'run finished');
   return result;
+}
+
+/**
+ * Reads the target tables' layout before any write; with `migrate`, applies the safe fixes
+ * (adding nullable columns, removing an expiry) and reads again, so what is left is what blocks.
+ */
+async function preflight(warehouse: Warehouse, targets: readonly TableDef[], migrate: boolean, logger: Logger): Promise<TableFinding[]> {
+  const findings = await warehouse.preflight(targets);
+  const safe = blockers(findings).filter((f) => f.safe && f.fix);
+  if (!migrate || safe.length === 0) return findings;
+  for (const finding of safe) {
+    logger.info({ table: finding.table, fix: finding.fix }, 'migrate: applying a safe fix');
+    await warehouse.execute(finding.fix as string);
+  }
+  return warehouse.preflight(targets);
 }
 
 /** Reads the calendar, history and input statistics with grouped queries, then builds the plan. */

@@ -59,6 +59,7 @@ export interface DaysReplace {
   check?: (rows: string) => string;
   allowShrink: boolean;
   alsoInsert?: { table: TableDef; rows: (results: ReadonlyMap<string, DayReplaceResult>) => readonly Row[] };
+  labels?: Readonly<Record<string, string>>;
 }
 
 /** The seam between the runner and an engine. */

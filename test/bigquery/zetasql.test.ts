@@ -7,7 +7,7 @@ import { CHECKS } from '../../src/validation/checks.js';
 import type { CheckSqlContext } from '../../src/validation/check.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
 import { compareTable } from '../../src/warehouse/bigquery/bigquery-preflight.js';
-import { createTableSql, guardedDaySql, insertSql } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
+import { createTableSql, deleteDatesSql, guardedDaySql, insertSql } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
 import type { ParamType } from '../../src/warehouse/dialect.js';
 import type { ColumnType } from '../../src/warehouse/schema.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
@@ -87,6 +87,10 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
     const history = insertSql(typed, processorRunHistory, [{ run_id: 'r1', data_date: '2022-01-05', missing_dependencies: ['a'] }, { run_id: 'r1' }]);
     expect(await zeta.analyze(history.sql, Object.fromEntries(types))).toBeUndefined();
     const texts = TABLES.map((t) => createTableSql(d, t));
+    for (const processor of PROCESSORS) {
+      const sql = deleteDatesSql(d, processor.table);
+      expect(await zeta.analyze(sql, { dates: 'ARRAY<STRING>' }), sql).toBeUndefined();
+    }
     texts.push(`CREATE SCHEMA IF NOT EXISTS \`${PROJECT}\`.nba_reference OPTIONS (location = 'US')`);
     // An old table: short of columns, partitions expiring after 30 days, one REQUIRED extra column.
     const old = { schema: { fields: [{ name: 'run_id', type: 'STRING' }, { name: 'legacy', type: 'STRING', mode: 'REQUIRED' }] }, timePartitioning: { type: 'DAY', field: 'data_date', expirationMs: String(30 * 86_400_000) }, expirationTime: '1900000000000' };

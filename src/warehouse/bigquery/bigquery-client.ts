@@ -8,6 +8,8 @@ export interface BigQueryConnection {
   location?: string;
   /** A REST endpoint to talk to instead of Google's (a test stand-in). */
   apiEndpoint?: string;
+  /** Retries of failed HTTP calls inside the client (default 3); jobs are resubmitted by the runner. */
+  httpRetries?: number;
 }
 
 /**
@@ -20,6 +22,7 @@ export function createBigQueryClient(connection: BigQueryConnection): BigQuery {
     projectId: connection.project,
     location: connection.location,
     ...(connection.apiEndpoint ? { apiEndpoint: connection.apiEndpoint } : {}),
+    retryOptions: { autoRetry: connection.httpRetries !== 0, maxRetries: connection.httpRetries ?? 3 },
     ...(local ? { authClient: new PassThroughClient() } : {}),
   });
 }

@@ -176,6 +176,7 @@ export class BigQueryWarehouse implements Warehouse {
           minRows: write.minRows.get(date) ?? 1,
           check: write.check,
           allowShrink: write.allowShrink,
+          labels: write.labels,
         }),
       );
     }
@@ -220,8 +221,18 @@ export class BigQueryWarehouse implements Warehouse {
     return run;
   }
 
-  async replaceDates(): Promise<number> {
-    throw new Error('raw data is never written to BigQuery by this tool (sample-data and import are local only)');
+  /**
+   * Rollback's delete: one DML statement for all the dates of a table. Rows are never loaded this
+   * way (sample-data and import are local only).
+   */
+  async replaceDates(table: TableDef, dates: readonly string[], rows: readonly Row[]): Promise<number> {
+    this.assertWritable();
+    if (rows.length > 0) throw new Error('raw data is never written to BigQuery by this tool (sample-data and import are local only)');
+    if (dates.length === 0) return 0;
+    const [job] = await this.client.createQueryJob(this.jobOptions(deleteDatesSql(this.dialect, table), { dates: [...dates] }));
+    const [metadata] = await job.getMetadata();
+    await job.getQueryResults({ maxResults: 0 });
+    return Number((metadata as { statistics?: { query?: { numDmlAffectedRows?: string } } }).statistics?.query?.numDmlAffectedRows ?? 0);
   }
 
   classifyError(error: unknown): ErrorClass {
@@ -232,6 +243,11 @@ export class BigQueryWarehouse implements Warehouse {
   async close(): Promise<void> {
     if (this.pending.size > 0) await this.flush();
   }
+}
+
+/** Deletes the rows of `@dates` (a list of `YYYY-MM-DD`) from a table. */
+export function deleteDatesSql(d: SqlDialect, table: TableDef): string {
+  return `DELETE FROM ${d.table(table)} WHERE ${d.inArray(`CAST(${table.dateColumn} AS STRING)`, d.param('dates', 'ARRAY<STRING>'))}`;
 }
 
 /** One INSERT of rows, every value a typed parameter. */
