@@ -20,6 +20,7 @@ export interface GlobalOptions {
   verbose: boolean;
   rateLimitWaitMs?: number;
   retryDelayMs?: number;
+  quotaWaitMs?: number;
   /** BigQuery: refuse jobs that would bill more bytes than this. */
   maxBytesBilled?: number;
   /** BigQuery on-demand price per TiB in USD, for dry-run cost estimates. */
@@ -50,7 +51,8 @@ export function addGlobalOptions(program: Command): Command {
     .option('--price-per-tib <usd>', 'BigQuery on-demand price per TiB for dry-run estimates', '6.25')
     .option('--migrate', 'BigQuery: apply the safe fixes the preflight prints (add nullable columns, remove expiry)', false)
     .addOption(new Option('--rate-limit-wait <ms>', 'wait after a rate-limit error, in ms (default 60000)').hideHelp())
-    .addOption(new Option('--retry-delay <ms>', 'first backoff after a transient error, in ms (default 1000)').hideHelp());
+    .addOption(new Option('--retry-delay <ms>', 'first backoff after a transient error, in ms (default 1000)').hideHelp())
+    .addOption(new Option('--quota-wait <ms>', 'wait after a quota error, in ms (default 600000)').hideHelp());
 }
 
 const raw = z.object({
@@ -70,6 +72,7 @@ const raw = z.object({
   verbose: z.boolean(),
   rateLimitWait: z.string().optional(),
   retryDelay: z.string().optional(),
+  quotaWait: z.string().optional(),
   maxBytesBilled: z.string().optional(),
   pricePerTib: z.string(),
   migrate: z.boolean(),
@@ -104,6 +107,12 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     if (!n.success) throw new UsageError(`invalid --retry-delay '${v.retryDelay}': expected milliseconds from 0 to 3600000`);
     retryDelayMs = n.data;
   }
+  let quotaWaitMs: number | undefined;
+  if (v.quotaWait !== undefined) {
+    const n = waitMs.safeParse(v.quotaWait);
+    if (!n.success) throw new UsageError(`invalid --quota-wait '${v.quotaWait}': expected milliseconds from 0 to 3600000`);
+    quotaWaitMs = n.data;
+  }
   let maxBytesBilled: number | undefined;
   if (v.maxBytesBilled !== undefined) {
     // BigQuery bills at least 10 MiB per query, so a smaller cap would refuse every job.
@@ -136,6 +145,7 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     verbose: v.verbose,
     rateLimitWaitMs,
     retryDelayMs,
+    quotaWaitMs,
     maxBytesBilled,
     pricePerTiB: price.data,
     migrate: v.migrate,

@@ -61,6 +61,7 @@ export class RunSession {
         ...DEFAULT_RETRY_POLICY,
         ...(globals.rateLimitWaitMs !== undefined ? { rateLimitWaitMs: globals.rateLimitWaitMs } : {}),
         ...(globals.retryDelayMs !== undefined ? { baseDelayMs: globals.retryDelayMs } : {}),
+        ...(globals.quotaWaitMs !== undefined ? { quotaWaitMs: globals.quotaWaitMs } : {}),
       },
       commandLine: this.commandLine,
       toolVersion: TOOL_VERSION,

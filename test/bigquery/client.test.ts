@@ -22,7 +22,7 @@ describe('the real @google-cloud/bigquery client against a local stand-in', () =
       WHERE game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')} AND ${d.inArray('game_id', d.param('ids', 'ARRAY<STRING>'))}
       GROUP BY game_date`;
     const client = createBigQueryClient({ project: 'nba-props-platform', apiEndpoint: standIn.endpoint });
-    standIn.rows = { schema: [{ name: 'game_date', type: 'DATE' }, { name: 'n', type: 'INTEGER' }], values: [['2022-01-05', '7']] };
+    standIn.respond = () => [{ game_date: '2022-01-05', n: 7 }];
     const [rows] = await client.query({ query: sql, ...bigQueryParams(client, sql, { start: '2022-01-05', end: '2022-01-06', ids: [], unused: 1 }, types), labels: { run_id: 'r1' } });
     expect(plainRows(rows as Record<string, unknown>[])).toEqual([{ game_date: '2022-01-05', n: 7 }]);
     const insert = standIn.received.find((r) => r.method === 'POST');
@@ -46,7 +46,6 @@ describe('the BigQuery engine against the stand-in', () => {
     const client = createBigQueryClient({ project: 'nba-props-platform', apiEndpoint: standIn.endpoint });
     const warehouse = new BigQueryWarehouse(client, { project: 'nba-props-platform', datasetPrefix: 'dev_', readOnly: false, labels: { run_id: '20261125T221500Z-3fa9c1' }, maxBytesBilled: 10_000_000_000 });
     standIn.received.length = 0;
-    standIn.rows = { schema: [], values: [] };
     await warehouse.replaceDay({
       table: playerGameSummary.table,
       date: '2022-01-05',

@@ -8,14 +8,64 @@ export interface Received {
   authorization: string | undefined;
 }
 
+/** A query job as the stand-in saw it: its SQL, parameter values and job settings. */
+export interface ReceivedQuery {
+  sql: string;
+  params: Record<string, unknown>;
+  dryRun: boolean;
+  destination?: string;
+  writeDisposition?: string;
+  labels?: Record<string, string>;
+  maximumBytesBilled?: string;
+}
+
+export type ResultRow = Record<string, string | number | boolean | null>;
+
+/** A fault to inject into the calls that match, `times` times. */
+export interface Fault {
+  match: (query: ReceivedQuery) => boolean;
+  /** HTTP status of the error answer; with `asJob`, the job is accepted and finishes with the error. */
+  status: number;
+  reason: string;
+  message?: string;
+  asJob?: boolean;
+  times: number;
+}
+
+export interface TableMetadata {
+  schema: { fields: { name: string; type: string; mode?: string }[] };
+  timePartitioning?: { type: string; field?: string; expirationMs?: string | null };
+  expirationTime?: string | null;
+}
+
+interface JobResult {
+  rows: ResultRow[];
+  totalRows: number;
+  error?: { status: number; reason: string; message: string };
+}
+
 /**
- * A local stand-in for BigQuery's REST API on 127.0.0.1: it records every call and answers job
- * inserts, query results and `jobs.query` with the rows a test gives it. Enough for the real client.
+ * A local stand-in for BigQuery's REST API on 127.0.0.1, enough for the real client: jobs.insert,
+ * jobs.query, getQueryResults, jobs.get, tables.get. It keeps table metadata (DDL and ALTER change
+ * it), answers dry runs with bytes from `bytesPerTable`, writes with `rowsPerWrite` rows, other
+ * queries through `respond`, injects faults, and can add a latency to every job.
  */
 export class BigQueryStandIn {
   readonly received: Received[] = [];
-  rows: { schema: { name: string; type: string }[]; values: (string | null)[][] } = { schema: [], values: [] };
+  readonly queries: ReceivedQuery[] = [];
+  readonly tables = new Map<string, TableMetadata>();
+  readonly datasets = new Set<string>();
+  faults: Fault[] = [];
+  /** Answers ordinary queries; default: no rows. */
+  respond: (query: ReceivedQuery) => ResultRow[] | Promise<ResultRow[]> = () => [];
+  /** Bytes a dry run reports per table the SQL references (`dataset.table`); default 1 MiB. */
+  bytesPerTable: (table: string) => number = () => 1024 * 1024;
+  rowsPerWrite = 20;
+  /** Added to every job (not to metadata calls), to model BigQuery's per-job latency. */
+  latencyMs = 0;
+  private readonly results = new Map<string, JobResult>();
   private server: Server | undefined;
+  private jobs = 0;
   endpoint = '';
 
   async start(): Promise<void> {
@@ -34,6 +84,11 @@ export class BigQueryStandIn {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
+  /** Queries that wrote (a destination, or DML/DDL), not dry runs. */
+  writes(): ReceivedQuery[] {
+    return this.queries.filter((q) => !q.dryRun && (q.destination !== undefined || /^\s*(INSERT|DELETE|UPDATE|MERGE|CREATE|ALTER|DROP)\b/i.test(q.sql)));
+  }
+
   private async handle(req: IncomingMessage): Promise<[number, unknown]> {
     let text = '';
     for await (const chunk of req) text += String(chunk);
@@ -41,25 +96,178 @@ export class BigQueryStandIn {
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     this.received.push({ method: req.method ?? '', path, body, authorization: req.headers.authorization });
     const project = /projects\/([^/]+)/.exec(path)?.[1] ?? 'p';
-    const results = (jobId: string) => ({
-      kind: 'bigquery#getQueryResultsResponse',
-      jobReference: { projectId: project, jobId },
-      jobComplete: true,
-      totalRows: String(this.rows.values.length),
-      schema: { fields: this.rows.schema },
-      rows: this.rows.values.map((r) => ({ f: r.map((v) => ({ v })) })),
-    });
-    if (req.method === 'POST' && path.endsWith('/jobs')) {
-      const reference = (body?.jobReference as { jobId?: string } | undefined) ?? {};
-      const jobId = reference.jobId ?? 'job-1';
-      return [200, { kind: 'bigquery#job', id: `${project}:${jobId}`, jobReference: { projectId: project, jobId }, configuration: body?.configuration, status: { state: 'DONE' }, statistics: { totalBytesProcessed: '0', query: { totalBytesProcessed: '0' } } }];
+    const table = /datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && table) {
+      const metadata = this.tables.get(`${table[1]}.${decodeURIComponent(table[2] as string)}`);
+      return metadata ? [200, { kind: 'bigquery#table', ...metadata }] : notFound(`Table ${project}:${table[1]}.${table[2]}`);
     }
-    if (req.method === 'POST' && path.endsWith('/queries')) return [200, { ...results('query-1'), kind: 'bigquery#queryResponse' }];
-    if (req.method === 'GET' && path.includes('/queries/')) return [200, results(path.split('/').pop() as string)];
+    if (req.method === 'POST' && path.endsWith('/jobs')) {
+      const configuration = (body?.configuration ?? {}) as { query?: Record<string, unknown>; dryRun?: boolean; labels?: Record<string, string> };
+      const jobId = ((body?.jobReference as { jobId?: string } | undefined)?.jobId ?? `job-${++this.jobs}`) as string;
+      const query = this.record(configuration.query ?? {}, Boolean(configuration.dryRun), configuration.labels);
+      const reference = { projectId: project, jobId, location: 'US' };
+      const fault = this.takeFault(query);
+      if (fault && !fault.asJob) return apiError(fault);
+      if (query.dryRun) {
+        const referenced = referencedTables(query.sql);
+        const bytes = referenced.reduce((n, t) => n + this.bytesPerTable(t), 0);
+        return [200, { kind: 'bigquery#job', jobReference: reference, configuration, status: { state: 'DONE' }, statistics: { totalBytesProcessed: String(bytes), query: { totalBytesProcessed: String(bytes), referencedTables: referenced.map((t) => ({ projectId: project, datasetId: t.split('.')[0], tableId: t.split('.')[1] })) } } }];
+      }
+      await this.pause();
+      if (fault) {
+        const error = { reason: fault.reason, message: fault.message ?? fault.reason };
+        this.results.set(jobId, { rows: [], totalRows: 0, error: { status: fault.status, ...error } });
+        return [200, { kind: 'bigquery#job', jobReference: reference, configuration, status: { state: 'DONE', errorResult: error, errors: [error] } }];
+      }
+      const result = await this.run(query);
+      this.results.set(jobId, result);
+      if (result.error) return [200, { kind: 'bigquery#job', jobReference: reference, configuration, status: { state: 'DONE', errorResult: result.error, errors: [result.error] } }];
+      return [200, { kind: 'bigquery#job', jobReference: reference, configuration, status: { state: 'DONE' }, statistics: { query: { numDmlAffectedRows: '0' } } }];
+    }
+    if (req.method === 'POST' && path.endsWith('/queries')) {
+      const query = this.record(body ?? {}, Boolean(body?.dryRun), body?.labels as Record<string, string> | undefined);
+      const fault = this.takeFault(query);
+      if (fault) return apiError(fault);
+      await this.pause();
+      const result = await this.run(query);
+      if (result.error) return apiError(result.error);
+      return [200, { ...this.resultsBody(project, `query-${++this.jobs}`, result), kind: 'bigquery#queryResponse' }];
+    }
+    if (req.method === 'GET' && path.includes('/queries/')) {
+      const jobId = path.split('/').pop() as string;
+      const result = this.results.get(jobId) ?? { rows: [], totalRows: 0 };
+      if (result.error) return apiError({ ...result.error, match: () => true, times: 0 });
+      return [200, this.resultsBody(project, jobId, result)];
+    }
     if (req.method === 'GET' && path.includes('/jobs/')) {
       const jobId = path.split('/').pop() as string;
-      return [200, { kind: 'bigquery#job', jobReference: { projectId: project, jobId }, status: { state: 'DONE' } }];
+      return [200, { kind: 'bigquery#job', jobReference: { projectId: project, jobId }, status: { state: 'DONE' }, statistics: { query: { numDmlAffectedRows: '0' } } }];
     }
-    return [404, { error: { code: 404, message: `not found: ${path}`, errors: [{ reason: 'notFound', message: 'not found' }] } }];
+    return notFound(path);
   }
+
+  private record(query: Record<string, unknown>, dryRun: boolean, labels?: Record<string, string>): ReceivedQuery {
+    const destination = query.destinationTable as { datasetId: string; tableId: string } | undefined;
+    const received: ReceivedQuery = {
+      sql: String(query.query ?? ''),
+      params: decodeParams((query.queryParameters ?? []) as QueryParameter[]),
+      dryRun,
+      destination: destination ? `${destination.datasetId}.${destination.tableId}` : undefined,
+      writeDisposition: query.writeDisposition as string | undefined,
+      labels,
+      maximumBytesBilled: query.maximumBytesBilled as string | undefined,
+    };
+    this.queries.push(received);
+    return received;
+  }
+
+  private takeFault(query: ReceivedQuery): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && f.match(query));
+    if (fault) fault.times -= 1;
+    return fault;
+  }
+
+  private async pause(): Promise<void> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+  }
+
+  /** What a query does to the stand-in's tables and what it returns. */
+  private async run(query: ReceivedQuery): Promise<JobResult> {
+    if (query.destination) return { rows: [], totalRows: this.rowsPerWrite };
+    const ddl = applyDdl(query.sql, this.tables, this.datasets);
+    if (ddl || /^\s*(INSERT|DELETE|UPDATE|MERGE)\b/i.test(query.sql)) return { rows: [], totalRows: 0 };
+    try {
+      const rows = await this.respond(query);
+      return { rows, totalRows: rows.length };
+    } catch (error) {
+      return { rows: [], totalRows: 0, error: { status: 400, reason: 'invalidQuery', message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  private resultsBody(project: string, jobId: string, result: JobResult) {
+    const names = [...new Set(result.rows.flatMap((r) => Object.keys(r)))];
+    const fields = names.map((name) => ({ name, type: fieldType(result.rows.map((r) => r[name])) }));
+    return {
+      kind: 'bigquery#getQueryResultsResponse',
+      jobReference: { projectId: project, jobId, location: 'US' },
+      jobComplete: true,
+      totalRows: String(result.totalRows),
+      schema: { fields },
+      rows: result.rows.map((r) => ({ f: names.map((n) => ({ v: r[n] === null || r[n] === undefined ? null : String(r[n]) })) })),
+    };
+  }
+}
+
+interface QueryParameter {
+  name: string;
+  parameterType: { type: string };
+  parameterValue?: { value?: unknown; arrayValues?: { value: unknown }[] };
+}
+
+function decodeParams(parameters: readonly QueryParameter[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const p of parameters) {
+    const v = p.parameterValue;
+    if (p.parameterType.type === 'ARRAY') values[p.name] = (v?.arrayValues ?? []).map((a) => a.value);
+    else if (p.parameterType.type === 'INT64') values[p.name] = v?.value === undefined || v.value === null ? null : Number(v.value);
+    else values[p.name] = v?.value ?? null;
+  }
+  return values;
+}
+
+/** `dataset.table` of every `` `project`.dataset.table `` the SQL names. */
+export function referencedTables(sql: string): string[] {
+  return [...new Set([...sql.matchAll(/`[^`]+`\.(\w+)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`))];
+}
+
+function fieldType(values: readonly unknown[]): string {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  if (present.length > 0 && present.every((v) => typeof v === 'number')) return present.every((v) => Number.isInteger(v)) ? 'INTEGER' : 'FLOAT';
+  if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
+  return 'STRING';
+}
+
+/** Applies the DDL the engine sends (CREATE SCHEMA/TABLE, ALTER TABLE) to the stand-in's tables. */
+function applyDdl(sql: string, tables: Map<string, TableMetadata>, datasets: Set<string>): boolean {
+  const schema = /^CREATE SCHEMA IF NOT EXISTS `[^`]+`\.(\w+)/.exec(sql);
+  if (schema) {
+    datasets.add(schema[1] as string);
+    return true;
+  }
+  const create = /^CREATE TABLE IF NOT EXISTS `[^`]+`\.(\w+)\.(\w+) \((.*)\) PARTITION BY (\w+)/s.exec(sql);
+  if (create) {
+    const key = `${create[1]}.${create[2]}`;
+    if (!tables.has(key)) {
+      const fields = (create[3] as string).split(/, (?=\w+ )/).map((c) => {
+        const [name, type] = c.trim().split(/\s+/) as [string, string];
+        const array = /^ARRAY<(\w+)>$/.exec(type);
+        return array ? { name, type: array[1] as string, mode: 'REPEATED' } : { name, type, mode: 'NULLABLE' };
+      });
+      tables.set(key, { schema: { fields }, timePartitioning: { type: 'DAY', field: create[4] as string } });
+    }
+    return true;
+  }
+  const alter = /^ALTER TABLE `[^`]+`\.(\w+)\.(\w+) (.*)$/s.exec(sql);
+  if (alter) {
+    const table = tables.get(`${alter[1]}.${alter[2]}`);
+    const change = alter[3] as string;
+    if (!table) return true;
+    const add = /^ADD COLUMN IF NOT EXISTS (\w+) (\S+?);?$/.exec(change);
+    if (add) table.schema.fields.push({ name: add[1] as string, type: add[2] as string, mode: 'NULLABLE' });
+    if (/partition_expiration_days = NULL/.test(change) && table.timePartitioning) table.timePartitioning.expirationMs = null;
+    if (/expiration_timestamp = NULL/.test(change)) table.expirationTime = null;
+    const relax = /^ALTER COLUMN (\w+) DROP NOT NULL/.exec(change);
+    if (relax) for (const f of table.schema.fields) if (f.name === relax[1]) f.mode = 'NULLABLE';
+    return true;
+  }
+  return false;
+}
+
+function notFound(what: string): [number, unknown] {
+  return [404, { error: { code: 404, message: `Not found: ${what}`, errors: [{ reason: 'notFound', message: `Not found: ${what}` }] } }];
+}
+
+function apiError(fault: Pick<Fault, 'status' | 'reason' | 'message'>): [number, unknown] {
+  const message = fault.message ?? fault.reason;
+  return [fault.status, { error: { code: fault.status, message, errors: [{ reason: fault.reason, message }] } }];
 }

@@ -45,7 +45,11 @@ export function bigQueryParams(
     if (!params || !(name in params)) continue;
     const value = params[name];
     const type = types.get(name);
-    if (value === null) {
+    if (value === null && type === 'ARRAY<STRING>') {
+      // The client cannot send a NULL array; BigQuery stores a NULL array as an empty one anyway.
+      values[name] = [];
+      declared[name] = ['STRING'];
+    } else if (value === null) {
       values[name] = null;
       declared[name] = type ?? 'STRING';
     } else if (type === 'DATE') values[name] = client.date(String(value));
