@@ -74,8 +74,8 @@ const raw = z.object({
   retryDelay: z.string().optional(),
   quotaWait: z.string().optional(),
   maxBytesBilled: z.string().optional(),
-  pricePerTib: z.string(),
-  migrate: z.boolean(),
+  pricePerTib: z.string().default('6.25'),
+  migrate: z.boolean().default(false),
 });
 
 const engine = z.enum(['duckdb', 'bigquery']);

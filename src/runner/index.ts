@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
 import { maxDate, minDate, type IsoDate } from '../calendar/dates.js';
@@ -5,7 +6,8 @@ import { chainPredecessors } from '../phases/phases.js';
 import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
 import { qualifiedName, type TableDef } from '../warehouse/schema.js';
 import { blockers, type TableFinding } from '../warehouse/preflight.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import { errorMessage } from '../warehouse/errors.js';
+import type { Lease, Warehouse } from '../warehouse/warehouse.js';
 import { estimatePlan, type PairEstimate } from './estimate.js';
 import { executePlan, type StopSwitch } from './execute.js';
 import { loadInputStats, processorVersion, type InputStats } from './fingerprint.js';
@@ -76,7 +78,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
     result.elapsedMs = Date.now() - started;
     return result;
   }
-  const targets = [...request.processors.map((p) => p.table), processorRunHistory];
+  const targets = [...request.processors.map((p) => p.table), processorRunHistory, ...(warehouse.leaseTables ?? [])];
   if (request.dryRun) {
     result.preflight = await warehouse.preflight(targets);
     result.estimates = await estimatePlan(plan, warehouse, request.concurrency);
@@ -97,8 +99,42 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
     result.elapsedMs = Date.now() - started;
     return result;
   }
-  const runFile = services.openRunFile?.(new Set(plan.map((i) => i.date)).size);
   await warehouse.ensureTables(targets);
+  let lease: Lease | undefined;
+  try {
+    lease = await takeLease(warehouse, services.runId, plan);
+  } catch (error) {
+    if (warehouse.classifyError(error) !== 'lease-held') throw error;
+    result.stop = { kind: 'aborted', errorClass: 'lease-held', reason: errorMessage(error) };
+    result.elapsedMs = Date.now() - started;
+    return result;
+  }
+  try {
+    await executeRun(request, services, plan, inputs, result);
+  } finally {
+    await lease?.release();
+  }
+  result.elapsedMs = Date.now() - started;
+  logger.info({ elapsedMs: result.elapsedMs, stop: result.stop }, 'run finished');
+  return result;
+}
+
+/** The lease on the pairs the plan will run, where the engine needs one (BigQuery). */
+async function takeLease(warehouse: Warehouse, runId: string, plan: readonly PlanItem[]): Promise<Lease | undefined> {
+  const running = plan.filter((item) => item.action === 'run');
+  if (!warehouse.lease || running.length === 0) return undefined;
+  return warehouse.lease({
+    runId,
+    holder: `${hostname()} pid ${process.pid}`,
+    processors: [...new Set(running.map((i) => i.processor.name))],
+    dates: [...new Set(running.map((i) => i.date))],
+  });
+}
+
+/** Executes an accepted plan with progress, the run file and the live view. */
+async function executeRun(request: RunRequest, services: RunServices, plan: PlanItem[], inputs: PlanInputs, result: RunResult): Promise<void> {
+  const { warehouse, logger } = services;
+  const runFile = services.openRunFile?.(new Set(plan.map((i) => i.date)).size);
   const progress = new ProgressTracker(plan.map((i) => ({ date: i.date, processor: i.processor.name, phase: i.processor.phase })));
   const counts: Record<string, number> = {};
   const current = new Set<string>();
@@ -137,9 +173,6 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   });
   result.outcomes = execution.outcomes;
   result.stop = execution.stop;
-  result.elapsedMs = Date.now() - started;
-  logger.info({ elapsedMs: result.elapsedMs, stop: result.stop }, 'run finished');
-  return result;
 }
 
 /**

@@ -106,6 +106,14 @@ export class FaultyWarehouse implements Warehouse {
     return this.inner.preflight(tables);
   }
 
+  get lease() {
+    return this.inner.lease?.bind(this.inner);
+  }
+
+  get leaseTables() {
+    return this.inner.leaseTables;
+  }
+
   get estimateDay() {
     return this.inner.estimateDay?.bind(this.inner);
   }

@@ -62,6 +62,19 @@ export interface DaysReplace {
   labels?: Readonly<Record<string, string>>;
 }
 
+/** What a run claims: the processors and dates it plans to write. */
+export interface LeaseClaim {
+  runId: string;
+  /** Who holds it, for the message another run prints (host and pid). */
+  holder: string;
+  processors: readonly string[];
+  dates: readonly string[];
+}
+
+export interface Lease {
+  release(): Promise<void>;
+}
+
 /** The seam between the runner and an engine. */
 export interface Warehouse {
   readonly engine: 'duckdb' | 'bigquery';
@@ -87,6 +100,13 @@ export interface Warehouse {
    * conflicting (BigQuery); an engine whose ensureTables mends everything itself returns [].
    */
   preflight(tables: readonly TableDef[]): Promise<TableFinding[]>;
+  /**
+   * Where one writer is not enforced by the engine itself (BigQuery; DuckDB has its file lock): a
+   * lease on the claimed pairs, kept alive until released; throws a `lease-held` error when a live
+   * lease of another run overlaps. `leaseTables` are created with the run's targets.
+   */
+  lease?(claim: LeaseClaim): Promise<Lease>;
+  readonly leaseTables?: readonly TableDef[];
   /** Estimates a day's write without running it, where the engine can (BigQuery dry runs). */
   estimateDay?(write: Pick<DayReplace, 'table' | 'date' | 'selectSql' | 'params'>): Promise<DayEstimate>;
   /** Whether a table exists (a missing input table reads as empty). */

@@ -108,7 +108,7 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     expect(writes[0]?.labels?.run_id).toMatch(/^\d{8}t\d{6}z-/);
     // The column only the old table has is written as a typed NULL, in the table's own order.
     expect(writes[0]?.sql).toMatch(/p\.processed_at, CAST\(NULL AS STRING\) AS legacy_note, p\.win_flag\nFROM guard/);
-    const inserts = standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO'));
+    const inserts = standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name));
     expect(inserts).toHaveLength(1);
     expect(inserts[0]?.sql).toContain(`.nba_reference.${processorRunHistory.name}`);
     // The log names the run and the fixes applied, and never a credential.
@@ -131,7 +131,7 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     const attempts = Object.fromEntries(doc.outcomes.map((o) => [o.processor, o.attempts]));
     expect(attempts).toEqual({ player_game_summary: 2, team_offense_game_summary: 2, team_defense_game_summary: 2, upcoming_player_game_context: 2, upcoming_team_game_context: 1 });
     expect(standIn.writes().filter((q) => q.destination)).toHaveLength(9);
-    expect(standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO'))).toHaveLength(1);
+    expect(standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name))).toHaveLength(1);
   });
 
   it('a guard failing inside the job fails the date as invalid-data (exit 1); a 401 is fatal (exit 3)', async () => {
@@ -144,6 +144,24 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     const denied = await bq(['phase3', '--dates', '2022-01-05']);
     expect(denied.code, denied.stderr).toBe(3);
     expect(denied.stdout + denied.stderr).toMatch(/fatal error on \w+ 2022-01-05: Request had invalid authentication credentials/);
+  });
+
+  it('one writer: a live lease of another run on the same pairs stops the run (exit 3, nothing written); our lease is taken once and released', async () => {
+    standIn.leases.length = 0;
+    standIn.leases.push({ run_id: '20261126T010000Z-aaaaaa', holder: 'other-host pid 4242', processors: ['player_game_summary'], dates: ['2022-01-05'], expiresAt: Date.now() + 300_000, renewals: 0 });
+    const held = await bq(['phase3', '--dates', '2022-01-05']);
+    expect(held.code, held.stderr).toBe(3);
+    expect(held.stdout + held.stderr).toMatch(/another backfill is writing some of the same \(processor, date\) pairs: run 20261126T010000Z-aaaaaa \(other-host pid 4242\) until /);
+    expect(standIn.writes().filter((q) => q.destination)).toEqual([]);
+
+    // A lease on other dates does not stand in the way.
+    const ok = await bq(['--json', 'phase3', '--dates', '2022-01-06']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const runId = phaseRunDocument.parse(JSON.parse(ok.stdout)).runId;
+    const ours = standIn.leases.find((l) => l.run_id === runId);
+    expect(ours).toMatchObject({ processors: expect.arrayContaining(['player_game_summary', 'upcoming_team_game_context']), dates: ['2022-01-06'] });
+    expect(ours?.expiresAt).toBeLessThanOrEqual(Date.now());
+    expect(standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes('backfill_leases'))).toHaveLength(2);
   });
 
   it('sample-data and import refuse BigQuery; a missing project is a usage error', async () => {

@@ -73,3 +73,27 @@ describe('the BigQuery engine against the stand-in', () => {
     expect(param('__allow_shrink')).toMatchObject({ parameterType: { type: 'BOOL' }, parameterValue: { value: false } });
   });
 });
+
+describe('the BigQuery lease against the stand-in', () => {
+  it('is renewed while held and expired when released', async () => {
+    const { BigQueryWarehouse } = await import('../../src/warehouse/bigquery/bigquery-warehouse.js');
+    const client = createBigQueryClient({ project: 'nba-props-platform', apiEndpoint: standIn.endpoint });
+    const warehouse = new BigQueryWarehouse(client, { project: 'nba-props-platform', readOnly: false, leaseRenewMs: 40 });
+    const lease = await warehouse.lease({ runId: 'r-lease', holder: 'test pid 1', processors: ['player_game_summary'], dates: ['2022-01-05'] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const row = standIn.leases.find((l) => l.run_id === 'r-lease');
+    expect(row?.renewals).toBeGreaterThanOrEqual(2);
+    expect(row?.expiresAt).toBeGreaterThan(Date.now() + 500_000);
+    await lease.release();
+    expect(row?.expiresAt).toBeLessThanOrEqual(Date.now());
+    const renewals = row?.renewals;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(row?.renewals).toBe(renewals);
+    // A second run claiming an overlapping pair is refused as lease-held while the first holds it.
+    const first = await warehouse.lease({ runId: 'r-a', holder: 'a', processors: ['x', 'y'], dates: ['2022-01-05', '2022-01-06'] });
+    await expect(warehouse.lease({ runId: 'r-b', holder: 'b', processors: ['y'], dates: ['2022-01-06'] })).rejects.toMatchObject({ errorClass: 'lease-held' });
+    await first.release();
+    const second = await warehouse.lease({ runId: 'r-b', holder: 'b', processors: ['y'], dates: ['2022-01-06'] });
+    await second.release();
+  });
+});

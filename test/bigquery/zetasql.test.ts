@@ -11,12 +11,13 @@ import { createTableSql, deleteDatesSql, guardedDaySql, insertSql } from '../../
 import type { ParamType } from '../../src/warehouse/dialect.js';
 import type { ColumnType } from '../../src/warehouse/schema.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
-import { processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { backfillLeases, processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { overlappingLeasesSql, releaseLeaseSql, renewLeaseSql, takeLeaseSql } from '../../src/warehouse/bigquery/bigquery-lease.js';
 import { startZetaSql, type ZetaSql } from '../helpers/zetasql.js';
 
 const PROJECT = 'nba-props-platform';
 const d = bigQueryDialect({ project: PROJECT });
-const TABLES = [...RAW_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory];
+const TABLES = [...RAW_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory, backfillLeases];
 /** The types of every parameter the tool binds. */
 const PARAMS: Record<string, ColumnType> = {
   start: 'DATE',
@@ -84,6 +85,10 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
     // Parameter types as the dialect records them while building the SQL, as the engine binds them.
     const types = new Map<string, ParamType>();
     const typed = bigQueryDialect({ project: PROJECT }, types);
+    for (const build of [takeLeaseSql, overlappingLeasesSql, renewLeaseSql, releaseLeaseSql]) {
+      const sql = build(typed);
+      expect(await zeta.analyze(sql, Object.fromEntries(types)), sql.slice(0, 80)).toBeUndefined();
+    }
     const history = insertSql(typed, processorRunHistory, [{ run_id: 'r1', data_date: '2022-01-05', missing_dependencies: ['a'] }, { run_id: 'r1' }]);
     expect(await zeta.analyze(history.sql, Object.fromEntries(types))).toBeUndefined();
     const texts = TABLES.map((t) => createTableSql(d, t));

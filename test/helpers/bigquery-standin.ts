@@ -38,9 +38,20 @@ export interface TableMetadata {
   expirationTime?: string | null;
 }
 
+/** A row of the lease table as the stand-in keeps it. */
+export interface StandInLease {
+  run_id: string;
+  holder: string;
+  processors: string[];
+  dates: string[];
+  expiresAt: number;
+  renewals: number;
+}
+
 interface JobResult {
   rows: ResultRow[];
   totalRows: number;
+  affected?: number;
   error?: { status: number; reason: string; message: string };
 }
 
@@ -55,6 +66,8 @@ export class BigQueryStandIn {
   readonly queries: ReceivedQuery[] = [];
   readonly tables = new Map<string, TableMetadata>();
   readonly datasets = new Set<string>();
+  /** The lease table (its statements are emulated: take if no live overlap, look, renew, release). */
+  readonly leases: StandInLease[] = [];
   faults: Fault[] = [];
   /** Answers ordinary queries; default: no rows. */
   respond: (query: ReceivedQuery) => ResultRow[] | Promise<ResultRow[]> = () => [];
@@ -136,7 +149,7 @@ export class BigQueryStandIn {
     if (req.method === 'GET' && path.includes('/queries/')) {
       const jobId = path.split('/').pop() as string;
       const result = this.results.get(jobId) ?? { rows: [], totalRows: 0 };
-      if (result.error) return apiError({ ...result.error, match: () => true, times: 0 });
+      if (result.error) return apiError(result.error);
       return [200, this.resultsBody(project, jobId, result)];
     }
     if (req.method === 'GET' && path.includes('/jobs/')) {
@@ -174,6 +187,7 @@ export class BigQueryStandIn {
   /** What a query does to the stand-in's tables and what it returns. */
   private async run(query: ReceivedQuery): Promise<JobResult> {
     if (query.destination) return { rows: [], totalRows: this.rowsPerWrite };
+    if (query.sql.includes('.backfill_leases')) return this.lease(query);
     const ddl = applyDdl(query.sql, this.tables, this.datasets);
     if (ddl || /^\s*(INSERT|DELETE|UPDATE|MERGE)\b/i.test(query.sql)) return { rows: [], totalRows: 0 };
     try {
@@ -184,6 +198,30 @@ export class BigQueryStandIn {
     }
   }
 
+  private lease(query: ReceivedQuery): JobResult {
+    const p = query.params as { run_id: string; holder: string; processors?: string[]; dates?: string[] };
+    const now = Date.now();
+    const overlapping = () =>
+      this.leases.filter((l) => l.expiresAt > now && l.run_id !== p.run_id && l.processors.some((x) => p.processors?.includes(x)) && l.dates.some((x) => p.dates?.includes(x)));
+    if (query.sql.startsWith('INSERT')) {
+      if (overlapping().length > 0) return { rows: [], totalRows: 0, affected: 0 };
+      this.leases.push({ run_id: p.run_id, holder: p.holder, processors: p.processors ?? [], dates: p.dates ?? [], expiresAt: now + 600_000, renewals: 0 });
+      return { rows: [], totalRows: 0, affected: 1 };
+    }
+    if (query.sql.startsWith('SELECT')) {
+      const rows = overlapping().map((l) => ({ run_id: l.run_id, holder: l.holder, expires_at: new Date(l.expiresAt).toISOString() }));
+      return { rows, totalRows: rows.length };
+    }
+    const mine = this.leases.filter((l) => l.run_id === p.run_id);
+    for (const l of mine) {
+      if (query.sql.includes('renewed_at')) {
+        l.expiresAt = now + 600_000;
+        l.renewals += 1;
+      } else l.expiresAt = now;
+    }
+    return { rows: [], totalRows: 0, affected: mine.length };
+  }
+
   private resultsBody(project: string, jobId: string, result: JobResult) {
     const names = [...new Set(result.rows.flatMap((r) => Object.keys(r)))];
     const fields = names.map((name) => ({ name, type: fieldType(result.rows.map((r) => r[name])) }));
@@ -192,6 +230,7 @@ export class BigQueryStandIn {
       jobReference: { projectId: project, jobId, location: 'US' },
       jobComplete: true,
       totalRows: String(result.totalRows),
+      ...(result.affected !== undefined ? { numDmlAffectedRows: String(result.affected) } : {}),
       schema: { fields },
       rows: result.rows.map((r) => ({ f: names.map((n) => ({ v: r[n] === null || r[n] === undefined ? null : String(r[n]) })) })),
     };

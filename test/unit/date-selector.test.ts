@@ -56,4 +56,11 @@ describe('global options', () => {
     expect(usage(() => parseGlobalOptions({ ...defaults, concurrency: '65' }))).toMatch(/1 to 64/);
     expect(usage(() => parseGlobalOptions({ ...defaults, warehouse: 'oracle' }))).toBe("invalid --warehouse 'oracle': expected duckdb or bigquery");
   });
+
+  it('validates the BigQuery cost options', () => {
+    expect(parseGlobalOptions(defaults)).toMatchObject({ pricePerTiB: 6.25, migrate: false, maxBytesBilled: undefined });
+    expect(parseGlobalOptions({ ...defaults, maxBytesBilled: '1000000000', pricePerTib: '5' })).toMatchObject({ maxBytesBilled: 1_000_000_000, pricePerTiB: 5 });
+    expect(usage(() => parseGlobalOptions({ ...defaults, maxBytesBilled: '5' }))).toMatch(/^invalid --max-bytes-billed '5': expected a whole number of bytes, at least 10485760/);
+    expect(usage(() => parseGlobalOptions({ ...defaults, pricePerTib: 'cheap' }))).toBe("invalid --price-per-tib 'cheap': expected US dollars from 0 to 1000");
+  });
 });

@@ -4,10 +4,13 @@ import type { ErrorClass } from '../../vocabulary.js';
 import type { ParamType, SqlDialect } from '../dialect.js';
 import type { ExistingColumn, TableFinding } from '../preflight.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
-import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
+import { ClassifiedError } from '../errors.js';
+import { backfillLeases } from '../tables/reference-tables.js';
+import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse } from '../warehouse.js';
 import { bigQueryParams, plainRows } from './bigquery-client.js';
 import { bigQueryDialect, type BigQueryNames } from './bigquery-dialect.js';
 import { classifyBigQueryError } from './bigquery-errors.js';
+import { LEASE_MINUTES, LEASE_RENEW_MS, overlappingLeasesSql, releaseLeaseSql, renewLeaseSql, takeLeaseSql } from './bigquery-lease.js';
 import { compareTable, existingColumns, type TableMetadata } from './bigquery-preflight.js';
 
 export interface BigQueryOptions extends BigQueryNames {
@@ -20,6 +23,10 @@ export interface BigQueryOptions extends BigQueryNames {
   /** Pending history rows are written once this many wait, or after `flushAfterMs`. */
   flushRows?: number;
   flushAfterMs?: number;
+  /** How often a lease is renewed (default every minute). */
+  leaseRenewMs?: number;
+  /** Told when a lease renewal fails (the run goes on; the lease lives 10 minutes). */
+  onLeaseError?: (error: unknown) => void;
 }
 
 /** Label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */
@@ -43,6 +50,7 @@ export class BigQueryWarehouse implements Warehouse {
   readonly dialect: SqlDialect;
   readonly maxConcurrency = 16;
   readonly batchDays = 1;
+  readonly leaseTables = [backfillLeases];
   readonly location: string;
   private readonly paramTypes = new Map<string, ParamType>();
   /** Column layout of existing tables read by the preflight, by `dataset.table`. */
@@ -134,6 +142,44 @@ export class BigQueryWarehouse implements Warehouse {
       await this.execute(`CREATE SCHEMA IF NOT EXISTS \`${this.options.project}\`.${this.datasetName(dataset)}${options}`);
     }
     for (const table of missing) await this.execute(createTableSql(this.dialect, table));
+  }
+
+  /** Runs a DML statement as one job and returns the rows it changed. */
+  private async dml(sql: string, params: SqlParams): Promise<number> {
+    this.assertWritable();
+    const [job] = await this.client.createQueryJob(this.jobOptions(sql, params));
+    const [, , response] = await job.getQueryResults({ maxResults: 0 });
+    return Number((response as { numDmlAffectedRows?: string } | undefined)?.numDmlAffectedRows ?? 0);
+  }
+
+  /**
+   * Takes the run's lease with one statement (inserted only if no live lease overlaps), then looks
+   * again: two runs that raced both see each other, and both step back rather than both write.
+   */
+  async lease(claim: LeaseClaim): Promise<Lease> {
+    const d = this.dialect;
+    const params = { run_id: claim.runId, holder: claim.holder, processors: [...claim.processors], dates: [...claim.dates] };
+    const taken = await this.dml(takeLeaseSql(d), params);
+    const others = await this.query(overlappingLeasesSql(d), params);
+    if (taken === 0 || others.length > 0) {
+      if (taken > 0) await this.dml(releaseLeaseSql(d), { run_id: claim.runId });
+      const other = others[0];
+      const who = other ? `run ${String(other.run_id)} (${String(other.holder)}) until ${String(other.expires_at)}` : 'another run';
+      throw new ClassifiedError(
+        `another backfill is writing some of the same (processor, date) pairs: ${who}; wait for it to finish, or for its lease to expire ${LEASE_MINUTES} minutes after its last renewal`,
+        'lease-held',
+      );
+    }
+    const timer = setInterval(() => {
+      this.dml(renewLeaseSql(d), { run_id: claim.runId }).catch((error: unknown) => this.options.onLeaseError?.(error));
+    }, this.options.leaseRenewMs ?? LEASE_RENEW_MS);
+    timer.unref();
+    return {
+      release: async () => {
+        clearInterval(timer);
+        await this.dml(releaseLeaseSql(d), { run_id: claim.runId });
+      },
+    };
   }
 
   /** A free dry-run job of the day's write: the bytes it would scan and the tables it reads. */
@@ -229,10 +275,7 @@ export class BigQueryWarehouse implements Warehouse {
     this.assertWritable();
     if (rows.length > 0) throw new Error('raw data is never written to BigQuery by this tool (sample-data and import are local only)');
     if (dates.length === 0) return 0;
-    const [job] = await this.client.createQueryJob(this.jobOptions(deleteDatesSql(this.dialect, table), { dates: [...dates] }));
-    const [metadata] = await job.getMetadata();
-    await job.getQueryResults({ maxResults: 0 });
-    return Number((metadata as { statistics?: { query?: { numDmlAffectedRows?: string } } }).statistics?.query?.numDmlAffectedRows ?? 0);
+    return this.dml(deleteDatesSql(this.dialect, table), { dates: [...dates] });
   }
 
   classifyError(error: unknown): ErrorClass {
