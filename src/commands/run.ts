@@ -4,11 +4,14 @@ import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
 import { seasonLabel } from '../calendar/seasons.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { EXIT, exitCodeForRun, type ExitCode } from '../exit-code.js';
-import { phaseProcessors } from '../phases/phases.js';
+import { crossPhaseUpstream, phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { runBackfill, type PairOutcome, type RunRequest, type RunResult } from '../runner/index.js';
+import { costReport } from '../runner/estimate.js';
 import { formatSummary, retryDates } from '../runner/summary.js';
+import { formatCostReport } from '../reporting/cost-table.js';
+import { formatFindings } from '../warehouse/preflight.js';
 import type { CheckResult } from '../validation/check.js';
 import { CHECKS, p2Readiness } from '../validation/checks.js';
 import { blocked, runChecks } from '../validation/run-checks.js';
@@ -64,6 +67,8 @@ async function runSeasons(
   const outcomes: PairOutcome[] = [];
   const reports: SeasonReport[] = [];
   let stop: RunResult['stop'];
+  const estimates: RunResult['estimates'] = [];
+  const findings: RunResult['preflight'] = [];
   let worst: ExitCode = EXIT.ok;
   const started = Date.now();
   try {
@@ -86,33 +91,30 @@ async function runSeasons(
       for (const gap of gaps) report.warnings.push(`Phase 2 readiness 95-99 %: ${describe(gap)}`);
       for (const warning of report.warnings) out.warn(`${report.season}: ${warning}`);
 
-      const phase3 = await stage(session, warehouse, phaseProcessors(3, PROCESSORS), seasonDates, options);
-      outcomes.push(...phase3.outcomes);
-      stop = phase3.stop;
-      if (stop || phase3.noFinalGames) {
-        if (phase3.noFinalGames) report.notRun = 'the schedule has no final game in these dates';
-        continue;
+      // Phase 3 and Phase 4 in one pipelined stage: a date's Phase 4 starts once its Phase 3 (and the
+      // season's earlier dates' Phase 3) is done, not when all of Phase 3 is (product.md §5).
+      const phase3 = phaseProcessors(3, PROCESSORS);
+      const season = await stage(session, warehouse, [...phase3, ...phaseProcessors(4, PROCESSORS)], seasonDates, options);
+      outcomes.push(...season.outcomes);
+      estimates.push(...season.estimates);
+      findings.push(...season.preflight.filter((f) => f.blocking || globals.dryRun));
+      stop = season.stop;
+      if (season.noFinalGames) report.notRun = 'the schedule has no final game in these dates';
+      const thin = thinDates(season.outcomes, new Set(phase3.map((p) => p.name)));
+      if (thin) {
+        report.warnings.push(thin);
+        out.warn(`${report.season}: ${thin}`);
       }
-      // Phase 4 for a date only once that date's Phase 3 is complete (product.md §5).
-      const incomplete = new Set(phase3.outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run').map((o) => o.date));
-      const phase4Processors = phaseProcessors(4, PROCESSORS);
-      const phase4 = await stage(session, warehouse, phase4Processors, seasonDates.filter((d) => !incomplete.has(d)), options);
-      outcomes.push(...phase4.outcomes);
-      for (const date of [...incomplete].sort()) {
-        for (const p of phase4Processors) {
-          outcomes.push({ processor: p.name, phase: 4, date, status: 'not-run', errorClass: 'upstream-not-done', message: `Phase 3 did not complete for ${date}`, rowsWritten: 0, attempts: 0, durationMs: 0 });
-        }
-      }
-      stop = phase4.stop;
       if (stop || globals.dryRun) continue;
       report.validation = await runChecks(warehouse, CHECKS.filter((c) => c.phase !== 2), scope);
       if (blocked(report.validation)) worst = EXIT.failed;
     }
-    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, preflight: [], estimates: [] };
-    const runCode = exitCodeForRun(result, false);
+    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, preflight: findings, estimates };
+    const runCode = exitCodeForRun(result, globals.dryRun);
     const exitCode = (stop ? runCode : Math.max(worst, runCode)) as ExitCode;
     const redo = retryDates(outcomes);
     const retry = redo.length > 0 ? backfillCommand(globals, 'run', '--dates', redo.join(',')) : undefined;
+    const cost = estimates.length > 0 ? costReport(estimates, globals.pricePerTiB) : undefined;
     out.json({
       ok: exitCode === EXIT.ok,
       exitCode,
@@ -123,6 +125,8 @@ async function runSeasons(
       failed: outcomes.filter((o) => o.status === 'failed' || o.status === 'not-run'),
       stop: stop ?? null,
       retryCommand: retry ?? null,
+      preflight: findings,
+      cost: cost ?? null,
     });
     const lines = reports.map((r) => {
       if (r.notRun) return `${r.season}: not run: ${r.notRun}`;
@@ -133,13 +137,27 @@ async function runSeasons(
       .filter((r) => r.validation && blocked(r.validation))
       .map((r) => formatValidation({ start: r.dates[0] as string, end: r.dates.at(-1) as string, results: r.validation as CheckResult[] }));
     const retryRun = backfillCommand(globals, 'retry', session.runId);
-    out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details].join('\n'));
+    const extra = [
+      findings.length > 0 ? `Preflight of the target tables:\n${formatFindings(findings, !globals.migrate)}` : '',
+      cost ? formatCostReport(cost) : '',
+    ].filter(Boolean);
+    out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details, ...extra].join('\n'));
     session.finish(exitCode);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
   } finally {
     session.finish();
     await warehouse.close();
   }
+}
+
+/** The warning for Phase 4 dates that ran after a failed Phase 3 date of the season (thin history). */
+function thinDates(outcomes: readonly PairOutcome[], phase3: ReadonlySet<string>): string | undefined {
+  const failed = [...new Set(outcomes.filter((o) => phase3.has(o.processor) && o.status === 'failed').map((o) => o.date))].sort();
+  const first = failed[0];
+  if (!first) return undefined;
+  const later = new Set(outcomes.filter((o) => !phase3.has(o.processor) && o.status === 'success' && o.date > first).map((o) => o.date));
+  if (later.size === 0) return undefined;
+  return `Phase 3 failed on ${compactDates(failed)}; Phase 4 for ${later.size} later date(s) ran on that thinner history (re-run them after fixing Phase 3)`;
 }
 
 async function stage(
@@ -149,5 +167,5 @@ async function stage(
   dates: IsoDate[],
   options: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
 ): Promise<RunResult> {
-  return runBackfill(session.request(processors, dates, options), session.services(warehouse, processors.length));
+  return runBackfill({ ...session.request(processors, dates, options), upstreamOf: (name) => crossPhaseUpstream(name) }, session.services(warehouse, processors.length));
 }

@@ -139,3 +139,15 @@ export function chainPredecessors(name: string, phases: readonly PhaseDefinition
   }
   return [];
 }
+
+/**
+ * Same-date upstream when one run covers Phase 3 and Phase 4 together (`backfill run`): a Phase 4
+ * step also waits for every Phase 3 processor of the date (and, through the runner, of the
+ * season's earlier dates), so Phase 4 for a date starts as soon as its Phase 3 is done.
+ */
+export function crossPhaseUpstream(name: string, phases: readonly PhaseDefinition[] = PHASES): string[] {
+  const own = phases.find((p) => p.processors.includes(name));
+  if (!own || own.mode !== 'chain') return chainPredecessors(name, phases);
+  const earlier = phases.filter((p) => p.phase < own.phase).flatMap((p) => p.processors);
+  return [...earlier, ...chainPredecessors(name, phases)];
+}

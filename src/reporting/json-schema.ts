@@ -86,6 +86,8 @@ export const runDocument = z.object({
   failed: z.array(outcomeSchema),
   stop: stopSchema,
   retryCommand: z.string().nullable(),
+  preflight: z.array(preflightFinding),
+  cost: costSchema.nullable(),
 });
 
 export const statusDocument = z.object({

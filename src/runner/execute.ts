@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { ProcessorDefinition } from '../processors/processor.js';
 import type { ErrorClass } from '../vocabulary.js';
@@ -7,6 +6,7 @@ import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { insertHistory, pairKey, processorRunHistory, type HistoryRow } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
 import type { PairDecision, PlanItem } from './plan.js';
+import { priorityLimit } from './priority-limit.js';
 import { decide, type AttemptCounts, type RetryPolicy } from './retry-policy.js';
 
 /** Lets Ctrl-C (or a test) stop a run between pairs. */
@@ -65,7 +65,8 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   for (const item of immediate) finish(immediateOutcome(item));
 
   const recent: boolean[] = [];
-  const limit = pLimit(Math.max(1, options.concurrency));
+  const late: { item: PlanItem; row: HistoryRow }[] = [];
+  const limit = priorityLimit(Math.max(1, options.concurrency));
   const done = new Map<string, Promise<PairOutcome>>();
   const runnable = items
     .filter((i) => i.action === 'run')
@@ -126,10 +127,12 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         else ready.push(item);
       });
       if (ready.length > 0) {
-        const ran = await limit(async () => {
+        const ran = await limit(`${first.date}|${first.processor.phase}`, async () => {
           if (stopSwitch.stop) return ready.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
           // Deferred pairs are decided again from fresh statistics; those still to run go together.
-          const deferred = options.refresh ? ready.filter((i) => i.deferred) : [];
+          // Where history is written later anyway, they run as planned and get their fingerprints
+          // at the end of the run from one query (lateFingerprints), not one query per pair.
+          const deferred = options.refresh && warehouse.atomicHistory ? ready.filter((i) => i.deferred) : [];
           const decisions = deferred.length > 0 && options.refresh ? await options.refresh(deferred) : [];
           const decided = ready.map((item) => {
             const at = deferred.indexOf(item);
@@ -145,14 +148,40 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
       return outcomes;
     });
   };
+  // Every runnable pair gets its promise before any unit is scheduled: units of different
+  // processors span different dates, so a unit may wait for one that comes later in the list.
+  const settle = new Map<string, { resolve: (outcome: PairOutcome) => void; reject: (error: unknown) => void }>();
+  for (const item of runnable) {
+    const key = pairKey(item.processor.name, item.date);
+    done.set(key, new Promise((resolve, reject) => settle.set(key, { resolve, reject })));
+  }
   for (const unit of batchUnits(runnable, items, warehouse.batchDays)) {
-    const running = schedule(unit);
-    for (const item of unit) {
-      done.set(pairKey(item.processor.name, item.date), running.then((outcomes) => outcomes.get(item.date) as PairOutcome));
-    }
+    const gates = unit.map((item) => ({ item, gate: settle.get(pairKey(item.processor.name, item.date)) }));
+    schedule(unit).then(
+      (outcomes) => gates.forEach(({ item, gate }) => gate?.resolve(outcomes.get(item.date) as PairOutcome)),
+      (error: unknown) => gates.forEach(({ gate }) => gate?.reject(error)),
+    );
   }
   await Promise.all(done.values());
+  await writeLateHistory();
   return { outcomes, stop: stopSwitch.stop };
+
+  /** A success row now, or held for writeLateHistory when the pair's fingerprint is decided late. */
+  function lateOrNow(item: PlanItem, row: HistoryRow): Row[] {
+    if (warehouse.atomicHistory || !item.deferred || !options.refresh) return [row as unknown as Row];
+    late.push({ item, row });
+    return [];
+  }
+
+  /**
+   * The fingerprints of deferred pairs that ran, from the inputs as they stand now (their upstream
+   * finished before them, so nothing this run wrote after them is in their windows), in one refresh.
+   */
+  async function writeLateHistory(): Promise<void> {
+    if (late.length === 0 || !options.refresh) return;
+    const decisions = await options.refresh(late.map((l) => l.item));
+    await insertHistory(warehouse, late.map((l, i) => ({ ...l.row, input_fingerprint: decisions[i]?.fingerprint ?? l.row.input_fingerprint })));
+  }
 
   /**
    * Runs one processor over consecutive dates in one statement, with one history row and one
@@ -183,7 +212,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         labels: { run_id: options.runId },
         alsoInsert: {
           table: processorRunHistory,
-          rows: (r) => batch.map((i) => historyRow(options, i, started, new Date(), { status: 'success', rowsWritten: r.get(i.date)?.rowsWritten ?? 0, attempts: 1 })) as unknown as Row[],
+          rows: (r) => batch.flatMap((i) => lateOrNow(i, historyRow(options, i, started, new Date(), { status: 'success', rowsWritten: r.get(i.date)?.rowsWritten ?? 0, attempts: 1 }))),
         },
       });
       const share = Math.round((Date.now() - started.getTime()) / batch.length);
@@ -234,7 +263,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
           labels: { run_id: options.runId },
           alsoInsert: {
             table: processorRunHistory,
-            rows: (r) => [historyRow(options, item, started, new Date(), { status: 'success', rowsWritten: r.rowsWritten, attempts: attempt, errors })] as unknown as Row[],
+            rows: (r) => lateOrNow(item, historyRow(options, item, started, new Date(), { status: 'success', rowsWritten: r.rowsWritten, attempts: attempt, errors })),
           },
         });
         log.info({ attempt, rows: result.rowsWritten, previous: result.previousRows }, 'pair succeeded');

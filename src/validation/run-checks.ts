@@ -17,17 +17,15 @@ export async function runChecks(warehouse: Warehouse, checks: readonly Validatio
   // Build every SQL once to learn which tables the checks read, then ask which exist.
   const probe: CheckSqlContext = { d: warehouse.dialect, table: (t) => (tables.add(t), warehouse.dialect.table(t)) };
   for (const check of checks) check.sql(probe);
-  for (const table of tables) exists.set(`${table.dataset}.${table.name}`, await warehouse.tableExists(table));
+  await Promise.all([...tables].map(async (table) => exists.set(`${table.dataset}.${table.name}`, await warehouse.tableExists(table))));
   const ctx: CheckSqlContext = {
     d: warehouse.dialect,
     table: (t) => (exists.get(`${t.dataset}.${t.name}`) ? warehouse.dialect.table(t) : emptyRelation({ d: warehouse.dialect }, t)),
   };
-  const results: CheckResult[] = [];
-  for (const check of checks) {
-    const rows = await warehouse.query(check.sql(ctx), { start: scope.start, end: scope.end, bootstrap_dates: scope.bootstrapDates });
-    results.push(toResult(check, rows));
-  }
-  return results;
+  // Concurrently: on BigQuery each check is a job with its own latency.
+  return Promise.all(
+    checks.map(async (check) => toResult(check, await warehouse.query(check.sql(ctx), { start: scope.start, end: scope.end, bootstrap_dates: scope.bootstrapDates }))),
+  );
 }
 
 function toResult(check: ValidationCheck, rows: Row[]): CheckResult {

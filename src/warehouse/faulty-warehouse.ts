@@ -77,6 +77,9 @@ export class FaultyWarehouse implements Warehouse {
   get readOnly() {
     return this.inner.readOnly;
   }
+  get atomicHistory() {
+    return this.inner.atomicHistory;
+  }
   get maxConcurrency() {
     return this.inner.maxConcurrency;
   }

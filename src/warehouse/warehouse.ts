@@ -83,6 +83,12 @@ export interface Warehouse {
   readonly location: string;
   /** True when opened only to read (dry runs, status): writes throw. */
   readonly readOnly: boolean;
+  /**
+   * True when `alsoInsert` rows commit with the day's write (DuckDB: one transaction). False when
+   * they are buffered and written later (BigQuery): then the runner may also fill in fingerprints
+   * of pairs it decided late, at the end of the run, with one query instead of one per pair.
+   */
+  readonly atomicHistory: boolean;
   /** Largest useful number of concurrent statements. */
   readonly maxConcurrency: number;
   /**

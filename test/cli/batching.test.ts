@@ -25,7 +25,7 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('batches of days on DuckDB', () => {
-  it('give exactly the rows of strictly day-by-day processing, with one history row per (processor, date)', async () => {
+  it('give exactly the rows of strictly day-by-day processing, with one history row per (processor, date)', { timeout: 240_000 }, async () => {
     const batched = copy('batched');
     const daily = copy('daily');
     const a = await runCli(['--db', batched, 'run', ...RANGE]);

@@ -17,6 +17,8 @@ export interface ReceivedQuery {
   writeDisposition?: string;
   labels?: Record<string, string>;
   maximumBytesBilled?: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export type ResultRow = Record<string, string | number | boolean | null>;
@@ -76,6 +78,11 @@ export class BigQueryStandIn {
   rowsPerWrite = 20;
   /** Added to every job (not to metadata calls), to model BigQuery's per-job latency. */
   latencyMs = 0;
+  /** Partition writes allowed per table per second (BigQuery: about 5); over it, rateLimitExceeded. */
+  writeCapPerSecond = Infinity;
+  /** Day partitions written: `dataset.table` -> date -> rows and when. */
+  readonly partitions = new Map<string, Map<string, { rows: number; processedAt: string }>>();
+  private readonly recentWrites = new Map<string, number[]>();
   private readonly results = new Map<string, JobResult>();
   private server: Server | undefined;
   private jobs = 0;
@@ -119,7 +126,7 @@ export class BigQueryStandIn {
       const jobId = ((body?.jobReference as { jobId?: string } | undefined)?.jobId ?? `job-${++this.jobs}`) as string;
       const query = this.record(configuration.query ?? {}, Boolean(configuration.dryRun), configuration.labels);
       const reference = { projectId: project, jobId, location: 'US' };
-      const fault = this.takeFault(query);
+      const fault = this.takeFault(query) ?? this.overCap(query);
       if (fault && !fault.asJob) return apiError(fault);
       if (query.dryRun) {
         const referenced = referencedTables(query.sql);
@@ -169,9 +176,24 @@ export class BigQueryStandIn {
       writeDisposition: query.writeDisposition as string | undefined,
       labels,
       maximumBytesBilled: query.maximumBytesBilled as string | undefined,
+      at: Date.now(),
     };
     this.queries.push(received);
     return received;
+  }
+
+  /** A rate-limit answer when a table's partition writes in the last second reach the cap. */
+  private overCap(query: ReceivedQuery): Fault | undefined {
+    if (!query.destination || query.dryRun || this.writeCapPerSecond === Infinity) return undefined;
+    const table = query.destination.split('$')[0] as string;
+    const now = Date.now();
+    const recent = (this.recentWrites.get(table) ?? []).filter((t) => now - t < 1000);
+    this.recentWrites.set(table, recent);
+    if (recent.length >= this.writeCapPerSecond) {
+      return { match: () => true, status: 403, reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many partitioned table update operations for this table', times: 0 };
+    }
+    recent.push(now);
+    return undefined;
   }
 
   private takeFault(query: ReceivedQuery): Fault | undefined {
@@ -186,7 +208,13 @@ export class BigQueryStandIn {
 
   /** What a query does to the stand-in's tables and what it returns. */
   private async run(query: ReceivedQuery): Promise<JobResult> {
-    if (query.destination) return { rows: [], totalRows: this.rowsPerWrite };
+    if (query.destination) {
+      const [table, day] = query.destination.split('$') as [string, string];
+      const byDate = this.partitions.get(table) ?? new Map();
+      byDate.set(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`, { rows: this.rowsPerWrite, processedAt: new Date().toISOString() });
+      this.partitions.set(table, byDate);
+      return { rows: [], totalRows: this.rowsPerWrite };
+    }
     if (query.sql.includes('.backfill_leases')) return this.lease(query);
     const ddl = applyDdl(query.sql, this.tables, this.datasets);
     if (ddl || /^\s*(INSERT|DELETE|UPDATE|MERGE)\b/i.test(query.sql)) return { rows: [], totalRows: 0 };

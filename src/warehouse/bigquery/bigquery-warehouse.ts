@@ -49,6 +49,7 @@ export class BigQueryWarehouse implements Warehouse {
   readonly engine = 'bigquery' as const;
   readonly dialect: SqlDialect;
   readonly maxConcurrency = 16;
+  readonly atomicHistory = false;
   readonly batchDays = 1;
   readonly leaseTables = [backfillLeases];
   readonly location: string;
@@ -56,6 +57,7 @@ export class BigQueryWarehouse implements Warehouse {
   /** Column layout of existing tables read by the preflight, by `dataset.table`. */
   private readonly layouts = new Map<string, ExistingColumn[]>();
   private readonly pending = new Map<string, { table: TableDef; rows: Row[] }>();
+  private readonly existing = new Set<string>();
   private flushing: Promise<void> = Promise.resolve();
   private lastFlush = Date.now();
 
@@ -105,8 +107,11 @@ export class BigQueryWarehouse implements Warehouse {
     return this.client.dataset(this.datasetName(table.dataset)).table(partition ? `${table.name}$${compactDate(partition)}` : table.name);
   }
 
+  /** A table seen to exist is remembered: within a run tables are created, never dropped. */
   async tableExists(table: TableDef): Promise<boolean> {
+    if (this.existing.has(qualifiedName(table))) return true;
     const [exists] = await this.tableRef(table).exists();
+    if (exists) this.existing.add(qualifiedName(table));
     return exists;
   }
 
@@ -135,13 +140,16 @@ export class BigQueryWarehouse implements Warehouse {
   /** Datasets and missing tables, day-partitioned on their date column and clustered on their key. */
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
     this.assertWritable();
-    const missing: TableDef[] = [];
-    for (const table of tables) if (!(await this.tableExists(table))) missing.push(table);
+    const exists = await Promise.all(tables.map((table) => this.tableExists(table)));
+    const missing = tables.filter((_, i) => !exists[i]);
     const options = this.options.location ? ` OPTIONS (location = '${this.options.location.replace(/[^A-Za-z0-9-]/g, '')}')` : '';
-    for (const dataset of DATASETS.filter((ds) => missing.some((t) => t.dataset === ds))) {
-      await this.execute(`CREATE SCHEMA IF NOT EXISTS \`${this.options.project}\`.${this.datasetName(dataset)}${options}`);
-    }
-    for (const table of missing) await this.execute(createTableSql(this.dialect, table));
+    // Concurrently: each DDL statement is a job with its own latency.
+    await Promise.all(
+      DATASETS.filter((ds) => missing.some((t) => t.dataset === ds)).map((dataset) =>
+        this.execute(`CREATE SCHEMA IF NOT EXISTS \`${this.options.project}\`.${this.datasetName(dataset)}${options}`),
+      ),
+    );
+    await Promise.all(missing.map((table) => this.execute(createTableSql(this.dialect, table))));
   }
 
   /** Runs a DML statement as one job and returns the rows it changed. */

@@ -30,6 +30,7 @@ export class DuckDbWarehouse implements Warehouse {
   readonly engine = 'duckdb' as const;
   readonly dialect = duckDbDialect;
   readonly maxConcurrency: number;
+  readonly atomicHistory = true;
   readonly batchDays: number;
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];

@@ -1,0 +1,39 @@
+/**
+ * Runs at most `concurrency` tasks at once; a waiting task with a smaller key starts first (FIFO
+ * among equal keys). The runner keys pairs by date, so a Phase 4 step of an early date that
+ * becomes ready overtakes the Phase 3 pairs of later dates queued before it: the chain of each
+ * date flows while later dates wait, instead of every Phase 3 pair going first.
+ */
+export function priorityLimit(concurrency: number): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  let order = 0;
+  const waiting: { key: string; order: number; start: () => void }[] = [];
+  const next = () => {
+    if (active >= concurrency || waiting.length === 0) return;
+    let best = 0;
+    for (let i = 1; i < waiting.length; i += 1) {
+      const w = waiting[i] as (typeof waiting)[number];
+      const b = waiting[best] as (typeof waiting)[number];
+      if (w.key < b.key || (w.key === b.key && w.order < b.order)) best = i;
+    }
+    const [chosen] = waiting.splice(best, 1);
+    active += 1;
+    chosen?.start();
+  };
+  return <T>(key: string, task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({
+        key,
+        order: (order += 1),
+        start: () => {
+          task()
+            .then(resolve, reject)
+            .finally(() => {
+              active -= 1;
+              next();
+            });
+        },
+      });
+      next();
+    });
+}
