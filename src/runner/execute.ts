@@ -93,13 +93,38 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     }
   };
 
-  /** Planned dates of each processor, to find the earlier upstream pairs of a unit. */
-  const plannedDates = new Map<string, string[]>();
-  for (const item of items) {
-    const dates = plannedDates.get(item.processor.name) ?? [];
-    dates.push(item.date);
-    plannedDates.set(item.processor.name, dates);
-  }
+  /** Each processor's planned pairs, oldest first, to find the earlier upstream pairs of a unit. */
+  const plannedOf = new Map<string, PlanItem[]>();
+  for (const item of items) plannedOf.set(item.processor.name, [...(plannedOf.get(item.processor.name) ?? []), item]);
+  for (const list of plannedOf.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  /**
+   * `processor|date` -> settles once every runnable pair of that processor in the season, up to and
+   * including the date, has finished: built once as a running chain, so a unit waits on one promise
+   * per upstream instead of one per earlier date.
+   */
+  const finishedThrough = new Map<string, Promise<unknown>>();
+  const buildFinishedThrough = () => {
+    for (const [name, list] of plannedOf) {
+      let chain: Promise<unknown> = Promise.resolve();
+      let season = '';
+      for (const item of list) {
+        if (item.seasonStart !== season) [chain, season] = [Promise.resolve(), item.seasonStart];
+        const own = done.get(pairKey(name, item.date));
+        if (own) chain = Promise.all([chain, own]);
+        finishedThrough.set(pairKey(name, item.date), chain);
+      }
+    }
+  };
+  /** The upstream's latest planned date of the season before `date`, if any. */
+  const earlierThan = (name: string, seasonStart: string, date: string): string | undefined => {
+    const list = plannedOf.get(name) ?? [];
+    let found: string | undefined;
+    for (const item of list) {
+      if (item.date >= date) break;
+      if (item.date >= seasonStart) found = item.date;
+    }
+    return found;
+  };
 
   /**
    * Runs a unit (one pair, or a batch of one processor's consecutive dates) once its upstream is
@@ -112,12 +137,12 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     );
     const first = unit[0] as PlanItem;
     const last = unit[unit.length - 1] as PlanItem;
-    const earlier = first.upstream.flatMap((name) =>
-      (plannedDates.get(name) ?? [])
-        .filter((d) => d >= first.seasonStart && d < last.date)
-        .map((d) => done.get(pairKey(name, d)))
-        .filter((p) => p !== undefined),
-    );
+    const earlier = first.upstream
+      .map((name) => {
+        const before = earlierThan(name, first.seasonStart, last.date);
+        return before === undefined ? undefined : finishedThrough.get(pairKey(name, before));
+      })
+      .filter((p) => p !== undefined);
     return Promise.all([Promise.all(waits), Promise.all(earlier)]).then(async ([upstreams]) => {
       const outcomes = new Map<string, PairOutcome>();
       const ready: PlanItem[] = [];
@@ -155,6 +180,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     const key = pairKey(item.processor.name, item.date);
     done.set(key, new Promise((resolve, reject) => settle.set(key, { resolve, reject })));
   }
+  buildFinishedThrough();
   for (const unit of batchUnits(runnable, items, warehouse.batchDays)) {
     const gates = unit.map((item) => ({ item, gate: settle.get(pairKey(item.processor.name, item.date)) }));
     schedule(unit).then(
