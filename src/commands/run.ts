@@ -105,7 +105,7 @@ async function runSeasons(
         report.warnings.push(thin);
         out.warn(`${report.season}: ${thin}`);
       }
-      if (stop || globals.dryRun) continue;
+      if (stop || globals.dryRun || season.noFinalGames) continue;
       report.validation = await runChecks(warehouse, CHECKS.filter((c) => c.phase !== 2), scope);
       if (blocked(report.validation)) worst = EXIT.failed;
     }

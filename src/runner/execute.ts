@@ -95,7 +95,11 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
 
   /** Each processor's planned pairs, oldest first, to find the earlier upstream pairs of a unit. */
   const plannedOf = new Map<string, PlanItem[]>();
-  for (const item of items) plannedOf.set(item.processor.name, [...(plannedOf.get(item.processor.name) ?? []), item]);
+  for (const item of items) {
+    const list = plannedOf.get(item.processor.name) ?? [];
+    list.push(item);
+    plannedOf.set(item.processor.name, list);
+  }
   for (const list of plannedOf.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   /**
    * `processor|date` -> settles once every runnable pair of that processor in the season, up to and
@@ -156,7 +160,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
           if (stopSwitch.stop) return ready.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
           // Deferred pairs are decided again from fresh statistics; those still to run go together.
           // Where history is written later anyway, they run as planned and get their fingerprints
-          // at the end of the run from one query (lateFingerprints), not one query per pair.
+          // at the end of the run from one query (writeLateHistory), not one query per pair.
           const deferred = options.refresh && warehouse.atomicHistory ? ready.filter((i) => i.deferred) : [];
           const decisions = deferred.length > 0 && options.refresh ? await options.refresh(deferred) : [];
           const decided = ready.map((item) => {
