@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { phaseRunDocument } from '../../src/reporting/json-schema.js';
+import { phaseRunDocument, runDocument } from '../../src/reporting/json-schema.js';
 import { PROCESSORS } from '../../src/processors/index.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
 import { formatBytes } from '../../src/warehouse/bigquery/cost.js';
@@ -72,6 +72,19 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     expect(doc.cost?.total).toMatchObject({ pairs: 820, billedBytes: billed });
     expect(doc.cost?.total.usd).toBeCloseTo((billed / 1024 ** 4) * 5, 9);
     expect(doc.cost?.errors).toEqual([]);
+  });
+
+  it('run --dry-run estimates Phase 3 and lists Phase 4 as not estimated while its inputs do not exist yet; nothing is written', async () => {
+    // Dry runs of SQL that reads a missing table fail as BigQuery does: notFound.
+    standIn.faults = [{ match: (q) => q.dryRun && /nba_analytics\./.test(q.sql), status: 404, reason: 'notFound', message: 'Not found: Table nba-props-platform:nba_analytics.player_game_summary', times: 10_000 }];
+    const result = await bq(['--dry-run', '--json', 'run', '--start-date', '2021-10-19', '--end-date', '2021-11-05']);
+    expect(result.code, result.stderr).toBe(0);
+    const doc = runDocument.parse(JSON.parse(result.stdout));
+    expect(doc.cost?.phases.map((p) => p.name)).toEqual(['phase 3']);
+    expect(doc.cost?.total.pairs).toBe(5 * 18);
+    expect(doc.cost?.notEstimated.length).toBe(5 * 11);
+    expect(doc.cost?.errors).toEqual([]);
+    expect(standIn.writes()).toEqual([]);
   });
 
   it('a dry run reports every SQL error the dry-run jobs find, and exits 1', async () => {

@@ -2,6 +2,7 @@ import { gameCountsSql, scheduleSeasonsSql } from '../../src/calendar/calendar.j
 import { PROCESSORS } from '../../src/processors/index.js';
 import { inputStatsSql } from '../../src/runner/fingerprint.js';
 import { latestStatesSql } from '../../src/runner/history.js';
+import { CHECKS } from '../../src/validation/checks.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { SqlDialect } from '../../src/warehouse/dialect.js';
@@ -16,7 +17,8 @@ const STATS_TABLES = TABLES.filter((t) => t.columns.some((c) => c.name === 'proc
 
 /** The read queries the runner sends while planning, built by the same functions for either engine. */
 function readQueries(d: SqlDialect): string[] {
-  return [scheduleSeasonsSql(d), gameCountsSql(d), latestStatesSql(d)];
+  // Validation checks as they read when every table they name exists (the readiness check of raw data).
+  return [scheduleSeasonsSql(d), gameCountsSql(d), latestStatesSql(d), ...CHECKS.map((c) => c.sql({ d, table: (t) => d.table(t) }))];
 }
 
 export interface MirrorOptions {
