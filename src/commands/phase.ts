@@ -11,7 +11,7 @@ import type { PlanItem } from '../runner/plan.js';
 import { costReport } from '../runner/estimate.js';
 import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
-import { formatFindings } from '../warehouse/preflight.js';
+import { formatFindings, shownFindings } from '../warehouse/preflight.js';
 import type { Phase } from '../vocabulary.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
@@ -193,8 +193,8 @@ function report(
     out.result(`Refused (upstream-not-done):\n${refusalLines(refused).join('\n')}\nRun first: ${runFirstCommand(context, refused)}`);
     return;
   }
-  const findings = result.preflight.filter((f) => f.blocking || info.dryRun);
-  const preflightText = findings.length > 0 ? `Preflight of the target tables:\n${formatFindings(findings, !context.globals.migrate)}` : undefined;
+  const findings = shownFindings(result.preflight, info.dryRun);
+  const preflightText = findings.length > 0 ? formatFindings(findings, !context.globals.migrate) : undefined;
   if (info.dryRun) {
     const parts = [`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`, preflightText, cost && formatCostReport(cost)];
     out.result(parts.filter(Boolean).join('\n'));

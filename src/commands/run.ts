@@ -11,7 +11,7 @@ import { runBackfill, type PairOutcome, type RunRequest, type RunResult } from '
 import { costReport } from '../runner/estimate.js';
 import { formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
-import { formatFindings } from '../warehouse/preflight.js';
+import { formatFindings, shownFindings } from '../warehouse/preflight.js';
 import type { CheckResult } from '../validation/check.js';
 import { CHECKS, p2Readiness } from '../validation/checks.js';
 import { blocked, runChecks } from '../validation/run-checks.js';
@@ -97,7 +97,7 @@ async function runSeasons(
       const season = await stage(session, warehouse, [...phase3, ...phaseProcessors(4, PROCESSORS)], seasonDates, options);
       outcomes.push(...season.outcomes);
       estimates.push(...season.estimates);
-      findings.push(...season.preflight.filter((f) => f.blocking || globals.dryRun));
+      findings.push(...shownFindings(season.preflight, globals.dryRun));
       stop = season.stop;
       if (season.noFinalGames) report.notRun = 'the schedule has no final game in these dates';
       const thin = thinDates(season.outcomes, new Set(phase3.map((p) => p.name)));
@@ -138,7 +138,7 @@ async function runSeasons(
       .map((r) => formatValidation({ start: r.dates[0] as string, end: r.dates.at(-1) as string, results: r.validation as CheckResult[] }));
     const retryRun = backfillCommand(globals, 'retry', session.runId);
     const extra = [
-      findings.length > 0 ? `Preflight of the target tables:\n${formatFindings(findings, !globals.migrate)}` : '',
+      findings.length > 0 ? formatFindings(findings, !globals.migrate) : '',
       cost ? formatCostReport(cost) : '',
     ].filter(Boolean);
     out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details, ...extra].join('\n'));

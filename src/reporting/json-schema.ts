@@ -32,6 +32,16 @@ const pairEstimate = z.object({ processor: z.string(), phase: z.number().int(), 
 /** BigQuery dry runs: bytes and on-demand cost per processor, per phase and in total. */
 const costSchema = z.object({ pricePerTiB: z.number(), processors: z.array(costLine), phases: z.array(costLine), total: costLine, errors: z.array(pairEstimate), notEstimated: z.array(pairEstimate) });
 
+/** What every running command reports last: outcomes, failures, why it stopped, what to run next. */
+const runEnding = {
+  outcomes: z.array(outcomeSchema),
+  failed: z.array(outcomeSchema),
+  stop: stopSchema,
+  retryCommand: z.string().nullable(),
+  preflight: z.array(preflightFinding),
+  cost: costSchema.nullable(),
+};
+
 /** `phase3`, `phase4` (and each stage of `retry`). */
 export const phaseRunDocument = z.object({
   ...base,
@@ -51,12 +61,7 @@ export const phaseRunDocument = z.object({
     }),
   ),
   counts: z.object({ pairs: z.number(), success: z.number(), failed: z.number(), notRun: z.number(), skipped: z.record(z.string(), z.number()), rowsWritten: z.number() }),
-  outcomes: z.array(outcomeSchema),
-  failed: z.array(outcomeSchema),
-  stop: stopSchema,
-  retryCommand: z.string().nullable(),
-  preflight: z.array(preflightFinding),
-  cost: costSchema.nullable(),
+  ...runEnding,
 });
 
 /** `retry`: one document for all the stages it ran. */
@@ -82,12 +87,7 @@ export const runDocument = z.object({
   seasons: z.array(
     z.object({ season: z.string(), first: date.optional(), last: date.optional(), notRun: z.string().nullable(), warnings: z.array(z.string()), checks: z.array(checkSchema) }),
   ),
-  outcomes: z.array(outcomeSchema),
-  failed: z.array(outcomeSchema),
-  stop: stopSchema,
-  retryCommand: z.string().nullable(),
-  preflight: z.array(preflightFinding),
-  cost: costSchema.nullable(),
+  ...runEnding,
 });
 
 export const statusDocument = z.object({

@@ -42,6 +42,7 @@ export async function estimatePlan(plan: readonly PlanItem[], warehouse: Warehou
   if (!estimateDay) return [];
   const limit = pLimit(Math.max(1, concurrency));
   const runnable = plan.filter((item) => item.action === 'run');
+  const sqlOf = new Map([...new Set(runnable.map((i) => i.processor))].map((p) => [p, p.select(warehouse.dialect)]));
   return Promise.all(
     runnable.map((item) =>
       limit(async (): Promise<PairEstimate> => {
@@ -50,7 +51,7 @@ export async function estimatePlan(plan: readonly PlanItem[], warehouse: Warehou
           const estimate = await estimateDay({
             table: item.processor.table,
             date: item.date,
-            selectSql: item.processor.select(warehouse.dialect),
+            selectSql: sqlOf.get(item.processor) as string,
             params: { start: item.date, end: item.date, season_start: item.seasonStart },
           });
           return { ...pair, ...estimate };

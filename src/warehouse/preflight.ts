@@ -25,9 +25,14 @@ export function blockers(findings: readonly TableFinding[]): TableFinding[] {
   return findings.filter((f) => f.blocking);
 }
 
-/** The lines a user needs: each blocker, then the statements that fix them. */
+/** What a command prints of the preflight: the blockers; in a dry run also the notes (tables to create, extra columns). */
+export function shownFindings(findings: readonly TableFinding[], dryRun: boolean): TableFinding[] {
+  return findings.filter((f) => f.blocking || dryRun);
+}
+
+/** The lines a user needs: each finding, then the statements that fix the blockers. */
 export function formatFindings(findings: readonly TableFinding[], migrateHint: boolean): string {
-  const lines: string[] = [];
+  const lines: string[] = ['Preflight of the target tables:'];
   for (const f of findings) lines.push(`  ${f.blocking ? 'BLOCKER' : 'note'} ${f.table}: ${f.detail}`);
   const fixes = findings.filter((f) => f.blocking && f.fix);
   if (fixes.length > 0) {

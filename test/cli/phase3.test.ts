@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from '../helpers/cli.js';
-import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { queryFile, sampleSeasonFile } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -14,14 +14,7 @@ beforeAll(async () => {
   sample = await sampleSeasonFile(dir);
 });
 
-async function query(db: string, sql: string) {
-  const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: true });
-  try {
-    return await warehouse.query(sql);
-  } finally {
-    await warehouse.close();
-  }
-}
+const query = (db: string, sql: string) => queryFile(db, sql, { readOnly: true });
 
 const WEEK = ['--start-date', '2021-10-19', '--end-date', '2021-10-25'];
 

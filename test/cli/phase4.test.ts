@@ -1,23 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from '../helpers/cli.js';
-import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { queryFile, sampleSeasonFile } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
 let copy: (name: string) => string;
 const RANGE = ['--start-date', '2021-10-19', '--end-date', '2021-11-03'];
 
-async function query(db: string, sql: string) {
-  const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: false });
-  try {
-    return await warehouse.query(sql);
-  } finally {
-    await warehouse.close();
-  }
-}
 
 beforeAll(async () => {
   const sample = await sampleSeasonFile(dir);
@@ -36,8 +27,8 @@ describe('backfill phase4', () => {
     expect(result.stdout).toContain(
       `Run first: backfill --db ${db} phase4 team_defense_zone_analysis player_shot_zone_analysis player_composite_factors --dates 2021-11-01,2021-11-02`,
     );
-    expect(await query(db, `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'nba_precompute'`)).toEqual([{ n: 0 }]);
-    expect(await query(db, `SELECT count(*) AS n FROM nba_reference.processor_run_history WHERE phase = 4`)).toEqual([{ n: 0 }]);
+    expect(await queryFile(db, `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'nba_precompute'`)).toEqual([{ n: 0 }]);
+    expect(await queryFile(db, `SELECT count(*) AS n FROM nba_reference.processor_run_history WHERE phase = 4`)).toEqual([{ n: 0 }]);
     expect(existsSync(join(dir, 'runs')) ? readdirSync(join(dir, 'runs')).length : 0).toBe(runsBefore);
 
     const withUpstream = await runCli(['--db', db, 'phase4', 'player_daily_cache', '--dates', '2021-11-01,2021-11-02', '--with-upstream']);
@@ -52,7 +43,7 @@ describe('backfill phase4', () => {
     const first = await runCli(['--db', db, 'phase4', ...RANGE]);
     expect(first.code, first.stderr + first.stdout).toBe(0);
     expect(first.stdout).toMatch(/80 pairs, \d+ succeeded, 0 failed, 0 not run, skipped: 35 bootstrap/);
-    const order = await query(
+    const order = await queryFile(
       db,
       `SELECT data_date, list(processor_name ORDER BY finished_at) AS steps FROM nba_reference.processor_run_history
        WHERE status = 'success' AND phase = 4 AND data_date = DATE '2021-11-01' GROUP BY 1`,
@@ -70,8 +61,8 @@ describe('backfill phase4', () => {
 
   it('warns about thin Phase 3 windows without stopping, and fails a date whose same-day inputs are empty', async () => {
     const db = copy('thin');
-    await query(db, `DELETE FROM nba_analytics.team_defense_game_summary WHERE game_date = DATE '2021-10-28'`);
-    await query(db, `DELETE FROM nba_analytics.upcoming_player_game_context WHERE game_date = DATE '2021-11-02'`);
+    await queryFile(db, `DELETE FROM nba_analytics.team_defense_game_summary WHERE game_date = DATE '2021-10-28'`);
+    await queryFile(db, `DELETE FROM nba_analytics.upcoming_player_game_context WHERE game_date = DATE '2021-11-02'`);
     const result = await runCli(['--db', db, 'phase4', '--start-date', '2021-10-26', '--end-date', '2021-11-03']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/warning: Phase 3 is thin: nba_analytics\.team_defense_game_summary has no rows on 1 game date\(s\) \(2021-10-28\) inside the windows of \d+ planned date\(s\)/);

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { queryFile, sampleSeasonFile } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -15,27 +14,19 @@ beforeAll(async () => {
   copy = (await sampleSeasonFile(dir)).copy;
 }, 300_000);
 
-async function query(db: string, sql: string) {
-  const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: false });
-  try {
-    return await warehouse.query(sql);
-  } finally {
-    await warehouse.close();
-  }
-}
 
 /** Every (processor, date) succeeded exactly once; validation passes (coverage, duplicate keys). */
 async function expectComplete(db: string): Promise<void> {
   const validate = await runCli(['--db', db, 'validate', ...RANGE]);
   expect(validate.code, validate.stdout).toBe(0);
   expect(validate.stdout).toMatch(/duplicate_keys\s+3\s+pass/);
-  const repeated = await query(
+  const repeated = await queryFile(
     db,
     `SELECT processor_name, data_date, COUNT(*) AS n FROM nba_reference.processor_run_history
      WHERE status = 'success' GROUP BY 1, 2 HAVING COUNT(*) <> 1`,
   );
   expect(repeated).toEqual([]);
-  const missing = await query(
+  const missing = await queryFile(
     db,
     `SELECT COUNT(*) AS n FROM (SELECT DISTINCT game_date FROM nba_raw.nbac_schedule WHERE game_status = 3 AND game_date BETWEEN '2021-10-26' AND '2021-11-08') g
      WHERE game_date NOT IN (SELECT game_date FROM nba_precompute.ml_feature_store)`,
@@ -76,7 +67,7 @@ describe('injected faults (BACKFILL_FAULTS)', () => {
     const result = await runCli(['--db', db, '--retry-delay', '1', 'run', ...RANGE], { env: { BACKFILL_FAULTS: 'transient=0.3,seed=1' } });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     await expectComplete(db);
-    const attempts = await query(db, `SELECT MAX(attempts) AS most, COUNT(*) FILTER (WHERE attempts > 1) AS retried FROM nba_reference.processor_run_history WHERE status = 'success'`);
+    const attempts = await queryFile(db, `SELECT MAX(attempts) AS most, COUNT(*) FILTER (WHERE attempts > 1) AS retried FROM nba_reference.processor_run_history WHERE status = 'success'`);
     expect(Number(attempts[0]?.most)).toBeGreaterThan(1);
     expect(Number(attempts[0]?.retried)).toBeGreaterThan(10);
   });
@@ -85,7 +76,7 @@ describe('injected faults (BACKFILL_FAULTS)', () => {
     const db = copy('rate-limited');
     const result = await runCli(['--db', db, '--rate-limit-wait', '5', 'phase3', ...RANGE], { env: { BACKFILL_FAULTS: 'rate-limit=0.2,seed=2' } });
     expect(result.code, result.stdout).toBe(0);
-    const errors = await query(db, `SELECT COUNT(*) AS n FROM nba_reference.processor_run_history WHERE status = 'success' AND errors LIKE '%rate-limit%'`);
+    const errors = await queryFile(db, `SELECT COUNT(*) AS n FROM nba_reference.processor_run_history WHERE status = 'success' AND errors LIKE '%rate-limit%'`);
     expect(Number(errors[0]?.n)).toBeGreaterThan(0);
   });
 
@@ -120,26 +111,26 @@ describe('bad raw data', () => {
     const clean = copy('clean');
     const dirty = copy('dirty');
     for (const t of ['nbac_gamebook_player_stats', 'nbac_team_boxscore', 'odds_api_player_points_props', 'bettingpros_player_points_props', 'bigdataball_play_by_play', 'nbac_schedule']) {
-      await query(dirty, `INSERT INTO nba_raw.${t} SELECT * FROM nba_raw.${t} WHERE game_date = DATE '2021-10-20'`);
+      await queryFile(dirty, `INSERT INTO nba_raw.${t} SELECT * FROM nba_raw.${t} WHERE game_date = DATE '2021-10-20'`);
     }
     for (const db of [clean, dirty]) {
       const result = await runCli(['--db', db, 'phase3', '--dates', '2021-10-20']);
       expect(result.code, result.stdout).toBe(0);
     }
     const summary = `SELECT COUNT(*) AS n, SUM(points) AS pts, SUM(points_line) AS lines, SUM(paint_attempts) AS paint FROM nba_analytics.player_game_summary`;
-    expect(await query(dirty, summary)).toEqual(await query(clean, summary));
-    const dups = await query(dirty, `SELECT COUNT(*) AS n FROM (SELECT player_lookup FROM nba_analytics.player_game_summary GROUP BY game_date, player_lookup HAVING COUNT(*) > 1)`);
+    expect(await queryFile(dirty, summary)).toEqual(await queryFile(clean, summary));
+    const dups = await queryFile(dirty, `SELECT COUNT(*) AS n FROM (SELECT player_lookup FROM nba_analytics.player_game_summary GROUP BY game_date, player_lookup HAVING COUNT(*) > 1)`);
     expect(dups).toEqual([{ n: 0 }]);
   });
 
   it('NULL stats, negative minutes, reversed game ids and a player on both teams: nothing crashes, validation reports it', async () => {
     const db = copy('bad');
     const day = `game_date = DATE '2021-10-21'`;
-    const [first, second] = await query(db, `SELECT player_lookup FROM nba_raw.nbac_gamebook_player_stats WHERE ${day} AND player_status = 'active' ORDER BY player_lookup LIMIT 2`);
-    await query(db, `UPDATE nba_raw.nbac_gamebook_player_stats SET points = NULL WHERE ${day} AND player_lookup = '${String(first?.player_lookup)}'`);
-    await query(db, `UPDATE nba_raw.nbac_gamebook_player_stats SET minutes = '-12:00' WHERE ${day} AND player_lookup = '${String(second?.player_lookup)}'`);
-    await query(db, `UPDATE nba_raw.nbac_team_boxscore SET game_id = split_part(game_id, '_', 1) || '_' || split_part(game_id, '_', 3) || '_' || split_part(game_id, '_', 2) WHERE ${day}`);
-    await query(db, `INSERT INTO nba_raw.bdl_player_boxscores SELECT * REPLACE ('ZZZ' AS team_abbr) FROM nba_raw.bdl_player_boxscores WHERE ${day} LIMIT 3`);
+    const [first, second] = await queryFile(db, `SELECT player_lookup FROM nba_raw.nbac_gamebook_player_stats WHERE ${day} AND player_status = 'active' ORDER BY player_lookup LIMIT 2`);
+    await queryFile(db, `UPDATE nba_raw.nbac_gamebook_player_stats SET points = NULL WHERE ${day} AND player_lookup = '${String(first?.player_lookup)}'`);
+    await queryFile(db, `UPDATE nba_raw.nbac_gamebook_player_stats SET minutes = '-12:00' WHERE ${day} AND player_lookup = '${String(second?.player_lookup)}'`);
+    await queryFile(db, `UPDATE nba_raw.nbac_team_boxscore SET game_id = split_part(game_id, '_', 1) || '_' || split_part(game_id, '_', 3) || '_' || split_part(game_id, '_', 2) WHERE ${day}`);
+    await queryFile(db, `INSERT INTO nba_raw.bdl_player_boxscores SELECT * REPLACE ('ZZZ' AS team_abbr) FROM nba_raw.bdl_player_boxscores WHERE ${day} LIMIT 3`);
     const run = await runCli(['--db', db, 'phase3', '--dates', '2021-10-21']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const validate = await runCli(['--db', db, 'validate', '--dates', '2021-10-21', '--phase', '3']);
@@ -148,8 +139,8 @@ describe('bad raw data', () => {
     expect(validate.stdout).toMatch(/null_column=points/);
     expect(validate.stdout).toMatch(/null_column=minutes_played/);
     expect(validate.stdout).toMatch(/duplicate_keys\s+3\s+pass/);
-    const teams = await query(db, `SELECT COUNT(*) AS n FROM nba_analytics.team_offense_game_summary WHERE ${day} AND primary_source_used = 'nbac_team_boxscore'`);
-    const games = await query(db, `SELECT COUNT(DISTINCT game_id) AS n FROM nba_raw.nbac_schedule WHERE ${day} AND game_status = 3`);
+    const teams = await queryFile(db, `SELECT COUNT(*) AS n FROM nba_analytics.team_offense_game_summary WHERE ${day} AND primary_source_used = 'nbac_team_boxscore'`);
+    const games = await queryFile(db, `SELECT COUNT(DISTINCT game_id) AS n FROM nba_raw.nbac_schedule WHERE ${day} AND game_status = 3`);
     expect(Number(teams[0]?.n)).toBe(2 * Number(games[0]?.n)); // reversed ids still matched by date and team
   });
 });

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from './cli.js';
 
 /**
@@ -21,4 +22,14 @@ export async function sampleSeasonFile(dir: string): Promise<{ template: string;
       return target;
     },
   };
+}
+
+/** Runs one statement on a DuckDB file and closes it again (so the CLI can open the file next). */
+export async function queryFile(db: string, sql: string, access: { readOnly: boolean } = { readOnly: false }) {
+  const warehouse = await DuckDbWarehouse.open({ path: db, readOnly: access.readOnly });
+  try {
+    return await warehouse.query(sql);
+  } finally {
+    await warehouse.close();
+  }
 }

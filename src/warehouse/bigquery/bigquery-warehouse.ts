@@ -152,7 +152,11 @@ export class BigQueryWarehouse implements Warehouse {
     const findings: TableFinding[] = [];
     for (const table of tables) {
       const metadata = await this.metadata(table);
-      if (metadata) this.layouts.set(qualifiedName(table), existingColumns(metadata));
+      if (metadata) {
+        // ensureTables asks again right after: what the preflight saw need not be fetched twice.
+        this.existing.add(qualifiedName(table));
+        this.layouts.set(qualifiedName(table), existingColumns(metadata));
+      }
       findings.push(...compareTable(table, metadata, this.dialect.table(table)));
     }
     return findings;
