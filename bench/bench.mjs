@@ -31,6 +31,9 @@ import { processorRunHistory } from '../dist/warehouse/tables/reference-tables.j
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
+// --only duckdb | --only bigquery: one half of the benchmark (for working on it; the targets need both).
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (only !== undefined && only !== 'duckdb' && only !== 'bigquery') throw new Error(`--only ${only}: expected duckdb or bigquery`);
 const reps = quick ? 3 : 5;
 const start = '2021-10-19';
 const end = quick ? '2021-11-30' : '2022-04-10';
@@ -93,7 +96,7 @@ const variants = {
 const times = { seed_style: [], default: [], set_based: [] };
 let rowsDefault;
 let rowsSet;
-for (let rep = 0; rep < reps; rep += 1) {
+for (let rep = 0; rep < (only === 'bigquery' ? 0 : reps); rep += 1) {
   for (const name of ['default', 'set_based', 'seed_style']) {
     say(`rep ${rep + 1}/${reps}: ${name} ...`);
     const { ms, rows } = await variants[name]();
@@ -104,8 +107,8 @@ for (let rep = 0; rep < reps; rep += 1) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const paired = (a, b) => median(times[a].map((t, i) => t / times[b][i]));
-const result = {
-  duckdb: {
+const result = {};
+if (only !== 'bigquery') result.duckdb = {
     seasons: 1,
     dates: dates.length,
     seed_style_ms: Math.round(median(times.seed_style)),
@@ -116,7 +119,6 @@ const result = {
     rows_default: Object.values(rowsDefault).reduce((a, b) => a + b, 0),
     rows_set_based: Object.values(rowsSet).reduce((a, b) => a + b, 0),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-  },
 };
 
 // ---- BigQuery simulation -------------------------------------------------------------------------
@@ -139,9 +141,10 @@ async function simulateBigQuery() {
   await standIn.start();
   try {
     const t0 = performance.now();
+    const wallStart = Date.now();
     const child = spawn(
       process.execPath,
-      [CLI, '--warehouse', 'bigquery', '--project', 'bench-sim', '--concurrency', String(CONCURRENCY), '--json', '--quiet',
+      [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), CLI, '--warehouse', 'bigquery', '--project', 'bench-sim', '--concurrency', String(CONCURRENCY), '--json', '--quiet',
         '--rate-limit-wait', String(Math.round(60_000 / SCALE)), '--retry-delay', String(Math.round(1000 / SCALE)),
         'run', '--season', '2021-22'],
       { cwd: work, env: { ...process.env, BIGQUERY_EMULATOR_HOST: standIn.endpoint, METADATA_SERVER_DETECTION: 'none', BACKFILL_BIGQUERY_HTTP_RETRIES: '0' } },
@@ -162,6 +165,19 @@ async function simulateBigQuery() {
       const table = q.destination.split('$')[0];
       writesPerTable[table] = (writesPerTable[table] ?? 0) + 1;
     }
+    // Where the wall time went: jobs before the first write, the write phase, jobs after the last write.
+    const real = standIn.queries.filter((q) => !q.dryRun);
+    const writes = real.filter((q) => q.destination);
+    const firstWrite = writes[0].at;
+    const lastWrite = writes[writes.length - 1].at;
+    const timeline = {
+      startup_ms: Math.round(real[0].at - wallStart),
+      before_writes_ms: Math.round(firstWrite - wallStart),
+      jobs_before_writes: real.filter((q) => q.at < firstWrite).length,
+      write_phase_ms: Math.round(lastWrite + SIM_LATENCY_MS - firstWrite),
+      after_writes_ms: Math.round(wallStart + oursMs - lastWrite - SIM_LATENCY_MS),
+      jobs_after_writes: real.filter((q) => q.at > lastWrite).length,
+    };
     const pairs = (names) => names.map((n) => succeeded.filter((o) => o.processor === n).length);
     // The seed: Phase 3's processors in parallel, each a date at a time; then Phase 4's one after another.
     const seedMs = Math.max(...pairs(phase3.map((p) => p.name))) * SEED_JOBS_PER_PAIR * SIM_LATENCY_MS
@@ -180,6 +196,7 @@ async function simulateBigQuery() {
       lower_bound_ms: Math.round(lowerMs),
       ratio_vs_lower_bound: Number((oursMs / lowerMs).toFixed(2)),
       speedup_vs_seed_style: Number((seedMs / oursMs).toFixed(1)),
+      timeline,
     };
   } finally {
     await standIn.stop();
@@ -187,11 +204,13 @@ async function simulateBigQuery() {
   }
 }
 
-say('BigQuery simulation ...');
-result.bigquery_sim = await simulateBigQuery();
+if (only !== 'duckdb') {
+  say('BigQuery simulation ...');
+  result.bigquery_sim = await simulateBigQuery();
+}
 
 // ---- Memory, four seasons (full run only) -------------------------------------------------------
-if (!quick) {
+if (!quick && only !== 'bigquery') {
   say('four seasons: sample data and backfill run (peak RSS) ...');
   const four = join(work, 'four.duckdb');
   const made = spawnSync(process.execPath, ['dist/cli.js', '--db', four, '--quiet', 'sample-data', '--seasons', '2021-22,2022-23,2023-24,2024-25'], { encoding: 'utf8' });
@@ -208,17 +227,19 @@ else {
   const d = result.duckdb;
   const b = result.bigquery_sim;
   process.stdout.write(
-    `DuckDB, ${d.dates} days of 2021-22, all ten processors (median of ${reps}):\n` +
+    (d === undefined ? '' : `DuckDB, ${d.dates} days of 2021-22, all ten processors (median of ${reps}):\n` +
       `  seed's way (a day per statement, one processor at a time)  ${d.seed_style_ms} ms\n` +
       `  the tool's default                                         ${d.default_ms} ms\n` +
       `  set-based lower bound (one statement per processor)        ${d.set_based_ms} ms\n` +
       `  default / set-based: ${d.ratio_vs_set_based}x; seed's way / default: ${d.speedup_vs_seed_style}x\n` +
       `  rows: default ${d.rows_default}, set-based ${d.rows_set_based}; peak RSS ${d.peak_rss_mb} MB` +
-      (d.four_seasons_peak_rss_mb !== undefined ? `; four seasons' run: peak RSS ${d.four_seasons_peak_rss_mb} MB (exit ${d.four_seasons_exit_code})` : '') + '\n' +
-      `BigQuery simulated (${b.latency_ms} ms per job standing for ${b.stands_for_ms} ms; concurrency ${b.concurrency}; ${b.pairs} pairs, ${b.jobs} jobs):\n` +
+      (d.four_seasons_peak_rss_mb !== undefined ? `; four seasons' run: peak RSS ${d.four_seasons_peak_rss_mb} MB (exit ${d.four_seasons_exit_code})` : '') + '\n') +
+      (b === undefined ? '' : `BigQuery simulated (${b.latency_ms} ms per job standing for ${b.stands_for_ms} ms; concurrency ${b.concurrency}; ${b.pairs} pairs, ${b.jobs} jobs):\n` +
       `  seed's schedule (6 jobs per pair)  ${b.seed_style_ms} ms\n` +
       `  the tool's run                     ${b.ours_ms} ms\n` +
       `  lower bound                        ${b.lower_bound_ms} ms\n` +
-      `  ours / lower bound: ${b.ratio_vs_lower_bound}x; seed / ours: ${b.speedup_vs_seed_style}x\n`,
+      `  ours / lower bound: ${b.ratio_vs_lower_bound}x; seed / ours: ${b.speedup_vs_seed_style}x\n` +
+      `  timeline: ${b.timeline.before_writes_ms} ms and ${b.timeline.jobs_before_writes} jobs before the first write (process start ${b.timeline.startup_ms} ms), ` +
+      `writes ${b.timeline.write_phase_ms} ms, ${b.timeline.after_writes_ms} ms and ${b.timeline.jobs_after_writes} jobs after the last\n`),
   );
 }

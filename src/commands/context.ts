@@ -7,9 +7,6 @@ import { newRunId } from '../runner/run-file.js';
 import { AbortError, UsageError } from '../errors.js';
 import { Output } from '../reporting/output.js';
 import { findRunByPid } from '../runner/run-file.js';
-import { createBigQueryClient } from '../warehouse/bigquery/bigquery-client.js';
-import { BigQueryWarehouse } from '../warehouse/bigquery/bigquery-warehouse.js';
-import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { errorMessage, WarehouseBusyError } from '../warehouse/errors.js';
 import { FaultyWarehouse, parseFaultSpec } from '../warehouse/faulty-warehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -40,7 +37,8 @@ export function logsDir(context: CommandContext): string {
 }
 
 /**
- * Opens the warehouse. Readers never create a missing DuckDB file (it reads as empty); a file held
+ * Opens the warehouse. Each engine's module (and its client library) is loaded only when it is
+ * used: both together cost about half a second at every start. Readers never create a missing DuckDB file (it reads as empty); a file held
  * by another process is a one-line abort naming the holder's pid, run id and log file.
  */
 export async function openWarehouse(context: CommandContext, access: { readOnly: boolean }): Promise<Warehouse> {
@@ -52,9 +50,10 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
     throw new UsageError(errorMessage(error));
   }
   if (globals.warehouse === 'bigquery') {
-    const warehouse = openBigQuery(globals, access);
+    const warehouse = await openBigQuery(globals, access);
     return faults ? new FaultyWarehouse(warehouse, faults) : warehouse;
   }
+  const { DuckDbWarehouse } = await import('../warehouse/duckdb/duckdb-warehouse.js');
   try {
     const warehouse = await DuckDbWarehouse.open({
       path: globals.db,
@@ -73,13 +72,15 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
  * BIGQUERY_EMULATOR_HOST). BACKFILL_BIGQUERY_HTTP_RETRIES sets the client's own HTTP retries (tests
  * use 0 so every injected fault reaches the runner).
  */
-function openBigQuery(globals: GlobalOptions, access: { readOnly: boolean }): Warehouse {
+async function openBigQuery(globals: GlobalOptions, access: { readOnly: boolean }): Promise<Warehouse> {
   if (!globals.project) throw new UsageError('--warehouse bigquery needs a project: give --project ID or set GOOGLE_CLOUD_PROJECT');
   const retries = process.env.BACKFILL_BIGQUERY_HTTP_RETRIES;
   const httpRetries = retries === undefined ? undefined : Number(retries);
   if (httpRetries !== undefined && !(Number.isInteger(httpRetries) && httpRetries >= 0 && httpRetries <= 10)) {
     throw new UsageError(`invalid BACKFILL_BIGQUERY_HTTP_RETRIES '${retries}': expected an integer from 0 to 10`);
   }
+  const { createBigQueryClient } = await import('../warehouse/bigquery/bigquery-client.js');
+  const { BigQueryWarehouse } = await import('../warehouse/bigquery/bigquery-warehouse.js');
   const client = createBigQueryClient({ project: globals.project, location: globals.location, httpRetries });
   return new BigQueryWarehouse(client, {
     project: globals.project,

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { RAW_TABLES } from '../warehouse/tables/raw-tables.js';
 import { commandContext, commandLog, openWarehouse } from './context.js';
 
@@ -31,6 +30,7 @@ export function importCommand(): Command {
       if (!format) throw new UsageError(`unsupported file '${file}': expected .csv, .parquet, .json, .jsonl or .ndjson`);
       if (!existsSync(file)) throw new UsageError(`file not found: '${file}'`);
       // The file is checked in a scratch in-memory engine first: a bad file never touches the warehouse.
+      const { DuckDbWarehouse } = await import('../warehouse/duckdb/duckdb-warehouse.js');
       const scratch = await DuckDbWarehouse.open({ path: ':memory:', readOnly: false });
       const check = await scratch.inspectFile(table, resolve(file), format).finally(() => scratch.close());
       if (check.unknown.length > 0 || check.missing.length > 0 || check.unconvertible.length > 0) {

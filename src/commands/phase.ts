@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
+import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar, type ScheduleSeason } from '../calendar/calendar.js';
 import { CommandFailed } from '../errors.js';
 import { EXIT, exitCodeForRun } from '../exit-code.js';
 import { phaseProcessors } from '../phases/phases.js';
@@ -75,8 +75,9 @@ export async function runPhase(
   // usage error never creates or changes the DuckDB file.
   const reader = await openWarehouse(context, { readOnly: true });
   let dates: string[];
+  let schedule: ScheduleSeason[];
   try {
-    const schedule = await loadScheduleSeasons(reader);
+    schedule = await loadScheduleSeasons(reader);
     ({ dates } = resolveDates(args.selector, schedule, { includePlayoffs: args.includePlayoffs, allowRecent: globals.allowRecent }));
   } finally {
     await reader.close();
@@ -84,8 +85,8 @@ export async function runPhase(
   const warehouse = await openWarehouse(context, { readOnly: dryRun });
   const session = new RunSession(context, args.spec.name, dryRun);
   try {
-    if (args.spec.phase === 4) await warnThinPhase3(context, warehouse, dates, args.bootstrapDays, args.includePlayoffs);
-    const calendar = { bootstrapDays: args.bootstrapDays, includeBootstrap: args.includeBootstrap, includePlayoffs: args.includePlayoffs };
+    if (args.spec.phase === 4) await warnThinPhase3(context, warehouse, schedule, dates, args.bootstrapDays, args.includePlayoffs);
+    const calendar = { bootstrapDays: args.bootstrapDays, includeBootstrap: args.includeBootstrap, includePlayoffs: args.includePlayoffs, schedule };
     const result = await runBackfill(
       session.request(args.processors, dates, calendar, args.onlyPairs),
       session.services(warehouse, args.processors.length),
@@ -103,11 +104,18 @@ export async function runPhase(
 }
 
 /** Warns (never stops) when Phase 3 lacks game dates inside the planned dates' lookback windows. */
-async function warnThinPhase3(context: CommandContext, warehouse: Warehouse, dates: string[], bootstrapDays: number, includePlayoffs: boolean): Promise<void> {
+async function warnThinPhase3(
+  context: CommandContext,
+  warehouse: Warehouse,
+  schedule: readonly ScheduleSeason[],
+  dates: string[],
+  bootstrapDays: number,
+  includePlayoffs: boolean,
+): Promise<void> {
   const first = dates[0];
   const last = dates.at(-1);
   if (!first || !last) return;
-  const seasons = knownSeasons(await loadScheduleSeasons(warehouse), includePlayoffs);
+  const seasons = knownSeasons(schedule, includePlayoffs);
   const calendar = new SeasonCalendar(seasons, await loadGameCounts(warehouse, calendarStart(seasons, first), last), bootstrapDays);
   const planned = dates.filter((d) => calendar.games(d) > 0 && !calendar.isBootstrap(d));
   for (const thin of await thinPhase3Windows(warehouse, calendar, planned)) {

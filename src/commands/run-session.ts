@@ -45,7 +45,7 @@ export class RunSession {
   request(
     processors: RunRequest['processors'],
     dates: readonly string[],
-    calendar: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
+    calendar: Pick<RunRequest, 'bootstrapDays' | 'includeBootstrap' | 'includePlayoffs' | 'schedule'>,
     onlyPairs?: ReadonlySet<string>,
   ): RunRequest {
     const { globals } = this.context;
@@ -54,7 +54,10 @@ export class RunSession {
       dates,
       dryRun: globals.dryRun,
       force: globals.force,
-      ...calendar,
+      bootstrapDays: calendar.bootstrapDays,
+      includeBootstrap: calendar.includeBootstrap,
+      includePlayoffs: calendar.includePlayoffs,
+      schedule: calendar.schedule,
       allowShrink: globals.allowShrink,
       concurrency: globals.concurrency,
       policy: {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadScheduleSeasons } from '../calendar/calendar.js';
+import { loadScheduleSeasons, type ScheduleSeason } from '../calendar/calendar.js';
 import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
 import { seasonLabel } from '../calendar/seasons.js';
 import { CommandFailed, UsageError } from '../errors.js';
@@ -47,19 +47,21 @@ export function runCommand(): Command {
     const includePlayoffs = Boolean(options.includePlayoffs);
     const reader = await openWarehouse(context, { readOnly: true });
     let dates: IsoDate[];
+    let schedule: ScheduleSeason[];
     try {
-      ({ dates } = resolveDates(selector, await loadScheduleSeasons(reader), { includePlayoffs, allowRecent: context.globals.allowRecent }));
+      schedule = await loadScheduleSeasons(reader);
+      ({ dates } = resolveDates(selector, schedule, { includePlayoffs, allowRecent: context.globals.allowRecent }));
     } finally {
       await reader.close();
     }
-    await runSeasons(context, dates, { bootstrapDays, includeBootstrap: Boolean(options.includeBootstrap), includePlayoffs });
+    await runSeasons(context, dates, { bootstrapDays, includeBootstrap: Boolean(options.includeBootstrap), includePlayoffs, schedule });
   });
 }
 
 async function runSeasons(
   context: CommandContext,
   dates: IsoDate[],
-  options: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
+  options: SeasonOptions,
 ): Promise<void> {
   const { globals, out } = context;
   const warehouse = await openWarehouse(context, { readOnly: globals.dryRun });
@@ -78,23 +80,29 @@ async function runSeasons(
       if (stop) break;
       const report: SeasonReport = { season: seasonLabel(year), dates: seasonDates, warnings: [] };
       reports.push(report);
-      const scope = await checkScope(warehouse, seasonDates[0] as IsoDate, seasonDates[seasonDates.length - 1] as IsoDate, options);
-      const readiness = (await runChecks(warehouse, [p2Readiness], scope))[0] as CheckResult;
-      const gaps = readiness.rows.filter((r) => r.level === 'block' || r.level === 'warn');
+      const scope = checkScope(options.schedule, seasonDates[0] as IsoDate, seasonDates[seasonDates.length - 1] as IsoDate, options);
+      // Phase 2 readiness runs alongside planning; below 95 % the season is not run (nothing written).
       const describe = (r: Record<string, unknown>) => `${String(r.input_group)} ${String(r.coverage_pct)} % (missing ${compactDates(String(r.missing_dates ?? '').split(','))})`;
-      if (readiness.outcome === 'block') {
-        report.notRun = `Phase 2 readiness below 95 %: ${gaps.filter((r) => r.level === 'block').map(describe).join('; ')}`;
-        out.warn(`${report.season} not run: ${report.notRun}`);
-        worst = EXIT.failed;
-        continue;
-      }
-      for (const gap of gaps) report.warnings.push(`Phase 2 readiness 95-99 %: ${describe(gap)}`);
-      for (const warning of report.warnings) out.warn(`${report.season}: ${warning}`);
+      const ready = runChecks(warehouse, [p2Readiness], scope).then(([readiness]) => {
+        const gaps = (readiness as CheckResult).rows.filter((r) => r.level === 'block' || r.level === 'warn');
+        if ((readiness as CheckResult).outcome === 'block') {
+          report.notRun = `Phase 2 readiness below 95 %: ${gaps.filter((r) => r.level === 'block').map(describe).join('; ')}`;
+          out.warn(`${report.season} not run: ${report.notRun}`);
+          return false;
+        }
+        for (const gap of gaps) report.warnings.push(`Phase 2 readiness 95-99 %: ${describe(gap)}`);
+        for (const warning of report.warnings) out.warn(`${report.season}: ${warning}`);
+        return true;
+      });
 
       // Phase 3 and Phase 4 in one pipelined stage: a date's Phase 4 starts once its Phase 3 (and the
       // season's earlier dates' Phase 3) is done, not when all of Phase 3 is (product.md §5).
       const phase3 = phaseProcessors(3, PROCESSORS);
-      const season = await stage(session, warehouse, [...phase3, ...phaseProcessors(4, PROCESSORS)], seasonDates, options);
+      const season = await stage(session, warehouse, [...phase3, ...phaseProcessors(4, PROCESSORS)], seasonDates, options, ready);
+      if (season.gated) {
+        worst = EXIT.failed;
+        continue;
+      }
       outcomes.push(...season.outcomes);
       estimates.push(...season.estimates);
       findings.push(...shownFindings(season.preflight, globals.dryRun));
@@ -160,12 +168,24 @@ function thinDates(outcomes: readonly PairOutcome[], phase3: ReadonlySet<string>
   return `Phase 3 failed on ${compactDates(failed)}; Phase 4 for ${later.size} later date(s) ran on that thinner history (re-run them after fixing Phase 3)`;
 }
 
+interface SeasonOptions {
+  bootstrapDays: number;
+  includeBootstrap: boolean;
+  includePlayoffs: boolean;
+  /** The schedule's seasons, read once by the command. */
+  schedule: readonly ScheduleSeason[];
+}
+
 async function stage(
   session: RunSession,
   warehouse: Warehouse,
   processors: RunRequest['processors'],
   dates: IsoDate[],
-  options: { bootstrapDays: number; includeBootstrap: boolean; includePlayoffs: boolean },
+  options: SeasonOptions,
+  gate: Promise<boolean>,
 ): Promise<RunResult> {
-  return runBackfill({ ...session.request(processors, dates, options), upstreamOf: (name) => crossPhaseUpstream(name) }, session.services(warehouse, processors.length));
+  return runBackfill(
+    { ...session.request(processors, dates, options), upstreamOf: (name) => crossPhaseUpstream(name) },
+    { ...session.services(warehouse, processors.length), gate },
+  );
 }

@@ -39,7 +39,7 @@ export async function validateDates(
     ({ start, end } = range);
   }
   const checks = CHECKS.filter((c) => options.phases.includes(c.phase));
-  return { start, end, results: await runChecks(warehouse, checks, await checkScope(warehouse, start, end, options)) };
+  return { start, end, results: await runChecks(warehouse, checks, checkScope(schedule, start, end, options)) };
 }
 
 async function scheduleRange(warehouse: Warehouse): Promise<{ start: IsoDate; end: IsoDate } | undefined> {

@@ -6,7 +6,7 @@ import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { insertHistory, pairKey, processorRunHistory, type HistoryRow } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
 import type { PairDecision, PlanItem } from './plan.js';
-import { priorityLimit } from './priority-limit.js';
+import { pairPriority, priorityLimit } from './priority-limit.js';
 import { decide, type AttemptCounts, type RetryPolicy } from './retry-policy.js';
 
 /** Lets Ctrl-C (or a test) stop a run between pairs. */
@@ -43,7 +43,7 @@ const BREAKER_WINDOW = 10;
 
 /**
  * Runs a plan: records rule skips and plan-time failures in one batch, then runs the pairs with
- * bounded concurrency, oldest date first. A pair waits for its same-date upstream in the plan; a
+ * bounded concurrency, oldest date first (an earlier phase a few dates ahead). A pair waits for its same-date upstream in the plan; a
  * failure blocks only that date's downstream pairs. Never throws for a pair's failure.
  */
 export async function executePlan(items: readonly PlanItem[], options: ExecuteOptions): Promise<ExecutionResult> {
@@ -72,6 +72,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     .filter((i) => i.action === 'run')
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const planned = new Map(items.map((i) => [pairKey(i.processor.name, i.date), i]));
+  const priority = pairPriority(runnable, options.concurrency);
 
   /** The outcome of an upstream pair: awaited when it runs, immediate when the plan decided it. */
   const upstreamOutcome = (name: string, date: string): Promise<PairOutcome> | PairOutcome | undefined => {
@@ -156,7 +157,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         else ready.push(item);
       });
       if (ready.length > 0) {
-        const ran = await limit(`${first.date}|${first.processor.phase}`, async () => {
+        const ran = await limit(priority(first), async () => {
           if (stopSwitch.stop) return ready.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
           // Deferred pairs are decided again from fresh statistics; those still to run go together.
           // Where history is written later anyway, they run as planned and get their fingerprints

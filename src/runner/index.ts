@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
+import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar, type ScheduleSeason } from '../calendar/calendar.js';
 import { maxDate, minDate, type IsoDate } from '../calendar/dates.js';
 import { chainPredecessors } from '../phases/phases.js';
 import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
@@ -38,6 +38,8 @@ export interface RunRequest {
   upstreamOf?: (name: string) => readonly string[];
   /** Apply the preflight's safe fixes (nullable columns, expiry removal) before writing. */
   migrate?: boolean;
+  /** The schedule's seasons when the command has read them already (one read per command). */
+  schedule?: readonly ScheduleSeason[];
 }
 
 export interface RunServices {
@@ -51,6 +53,11 @@ export interface RunServices {
   onProgress?: (snapshot: ProgressSnapshot) => void;
   /** Called after every finished pair with per-processor counts (the live terminal view). */
   onUpdate?: (snapshot: ProgressSnapshot, processors: ProcessorProgress[]) => void;
+  /**
+   * A check that runs alongside planning (`run`'s Phase 2 readiness); false stops the run before
+   * anything is written or estimated (`gated` in the result).
+   */
+  gate?: Promise<boolean>;
 }
 
 export interface RunResult {
@@ -60,6 +67,8 @@ export interface RunResult {
   stop?: RunStop;
   /** True when the dates hold no final game at all (nothing was planned). */
   noFinalGames: boolean;
+  /** True when the services' gate said no: nothing was run. */
+  gated?: boolean;
   elapsedMs: number;
   /** What the preflight found on the target tables (BigQuery); blockers stop the run. */
   preflight: TableFinding[];
@@ -71,24 +80,29 @@ export interface RunResult {
 export async function runBackfill(request: RunRequest, services: RunServices): Promise<RunResult> {
   const started = Date.now();
   const { warehouse, logger } = services;
-  const { plan, inputs } = await planRun(request, warehouse);
+  const targets = [...request.processors.map((p) => p.table), processorRunHistory, ...(warehouse.leaseTables ?? [])];
+  // Planning, the targets' layout and the caller's gate only read, so they run side by side.
+  const [{ plan, inputs }, seen, open] = await Promise.all([planRun(request, warehouse), warehouse.preflight(targets), services.gate ?? true]);
   const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, preflight: [], estimates: [] };
-  if (!plan.some((item) => item.games > 0)) {
-    result.noFinalGames = true;
+  const finish = () => {
     result.elapsedMs = Date.now() - started;
     return result;
+  };
+  if (!open) {
+    result.gated = true;
+    return finish();
   }
-  const targets = [...request.processors.map((p) => p.table), processorRunHistory, ...(warehouse.leaseTables ?? [])];
+  if (!plan.some((item) => item.games > 0)) {
+    result.noFinalGames = true;
+    return finish();
+  }
   if (request.dryRun) {
-    result.preflight = await warehouse.preflight(targets);
+    result.preflight = seen;
     result.estimates = await estimatePlan(plan, warehouse, request.concurrency);
   }
   // A refused pair refuses the run: nothing is written until its upstream has been run.
-  if (request.dryRun || plan.some((item) => item.action === 'refuse')) {
-    result.elapsedMs = Date.now() - started;
-    return result;
-  }
-  result.preflight = await preflight(warehouse, targets, request.migrate ?? false, logger);
+  if (request.dryRun || plan.some((item) => item.action === 'refuse')) return finish();
+  result.preflight = await migrateIfAsked(warehouse, targets, seen, request.migrate ?? false, logger);
   const blocking = blockers(result.preflight);
   if (blocking.length > 0) {
     result.stop = {
@@ -96,8 +110,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
       errorClass: 'fatal',
       reason: `preflight: ${blocking.length} problem(s) on the target tables must be fixed before any write (${[...new Set(blocking.map((f) => f.table))].join(', ')})`,
     };
-    result.elapsedMs = Date.now() - started;
-    return result;
+    return finish();
   }
   await warehouse.ensureTables(targets);
   let lease: Lease | undefined;
@@ -106,15 +119,16 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   } catch (error) {
     if (warehouse.classifyError(error) !== 'lease-held') throw error;
     result.stop = { kind: 'aborted', errorClass: 'lease-held', reason: errorMessage(error) };
-    result.elapsedMs = Date.now() - started;
-    return result;
+    return finish();
   }
   try {
     await executeRun(request, services, plan, inputs, result);
   } finally {
-    await lease?.release();
+    // The run's buffered history goes out while the lease is released; a failed flush is kept
+    // for close(), which tries again and reports it.
+    await Promise.all([lease?.release(), warehouse.flush?.().catch(() => undefined)]);
   }
-  result.elapsedMs = Date.now() - started;
+  finish();
   logger.info({ elapsedMs: result.elapsedMs, stop: result.stop }, 'run finished');
   return result;
 }
@@ -176,11 +190,10 @@ async function executeRun(request: RunRequest, services: RunServices, plan: Plan
 }
 
 /**
- * Reads the target tables' layout before any write; with `migrate`, applies the safe fixes
- * (adding nullable columns, removing an expiry) and reads again, so what is left is what blocks.
+ * With `migrate`, applies the preflight's safe fixes (adding nullable columns, removing an expiry)
+ * and reads the layout again, so what is left is what blocks.
  */
-async function preflight(warehouse: Warehouse, targets: readonly TableDef[], migrate: boolean, logger: Logger): Promise<TableFinding[]> {
-  const findings = await warehouse.preflight(targets);
+async function migrateIfAsked(warehouse: Warehouse, targets: readonly TableDef[], findings: TableFinding[], migrate: boolean, logger: Logger): Promise<TableFinding[]> {
   const safe = blockers(findings).filter((f) => f.safe && f.fix);
   if (!migrate || safe.length === 0) return findings;
   for (const finding of safe) {
@@ -194,17 +207,20 @@ async function preflight(warehouse: Warehouse, targets: readonly TableDef[], mig
 export async function planRun(request: RunRequest, warehouse: Warehouse): Promise<{ plan: PlanItem[]; inputs: PlanInputs }> {
   const first = minDate(request.dates) ?? '1970-01-01';
   const last = maxDate(request.dates) ?? first;
-  const seasons = knownSeasons(await loadScheduleSeasons(warehouse), request.includePlayoffs);
-  const calendar = new SeasonCalendar(seasons, await loadGameCounts(warehouse, first, last), request.bootstrapDays);
-  const windowStart = request.processors.some((p) => p.lookback) ? minDate([first, calendar.seasonStart(first)]) ?? first : first;
+  const seasons = knownSeasons(request.schedule ?? (await loadScheduleSeasons(warehouse)), request.includePlayoffs);
+  const seasonStart = new SeasonCalendar(seasons, new Map(), request.bootstrapDays).seasonStart(first);
+  const windowStart = request.processors.some((p) => p.lookback) ? minDate([first, seasonStart]) ?? first : first;
   const inputs = uniqueTables(request.processors.flatMap(inputTables));
   const upstreamOf = request.upstreamOf ?? ((name: string) => chainPredecessors(name));
   const withUpstream = [...new Set(request.processors.flatMap((p) => [p.name, ...upstreamOf(p.name)]))];
-  const [inputStats, outputStats, history] = await Promise.all([
+  // Independent reads, side by side: on BigQuery each is a job of about a second.
+  const [gameCounts, inputStats, outputStats, history] = await Promise.all([
+    loadGameCounts(warehouse, first, last),
     loadInputStats(warehouse, inputs, windowStart, last),
     loadInputStats(warehouse, request.processors.map((p) => p.table), first, last),
     readLatestStates(warehouse, withUpstream, first, last),
   ]);
+  const calendar = new SeasonCalendar(seasons, gameCounts, request.bootstrapDays);
   const versions = new Map(request.processors.map((p) => [p.name, processorVersion(p, warehouse.dialect)]));
   const planInputs = { processors: request.processors, dates: request.dates, calendar, inputStats, outputStats, history, versions, upstreamOf };
   const plan = buildPlan(planInputs, { force: request.force, includeBootstrap: request.includeBootstrap });

@@ -117,6 +117,10 @@ export class FaultyWarehouse implements Warehouse {
     return this.inner.leaseTables;
   }
 
+  get flush() {
+    return this.inner.flush?.bind(this.inner);
+  }
+
   get estimateDay() {
     return this.inner.estimateDay?.bind(this.inner);
   }

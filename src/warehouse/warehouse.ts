@@ -120,8 +120,10 @@ export interface Warehouse {
   replaceDay(write: DayReplace): Promise<DayReplaceResult>;
   /** Replaces several days at once (at most `batchDays`); any guard failure rolls back all of them. */
   replaceDays(write: DaysReplace): Promise<Map<string, DayReplaceResult>>;
-  /** Appends rows (history, sample data); one statement or appender per call. */
+  /** Appends rows (history, sample data); one statement or appender per call, or buffered. */
   insertRows(table: TableDef, rows: readonly Row[]): Promise<void>;
+  /** Writes the rows an engine that buffers `insertRows` still holds (BigQuery); close() does too. */
+  flush?(): Promise<void>;
   /** Deletes the rows of `dates` and inserts `rows`, in one transaction. */
   replaceDates(table: TableDef, dates: readonly string[], rows: readonly Row[]): Promise<number>;
   /** The class of an error this engine raised. */

@@ -81,6 +81,21 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
     });
   }
 
+  it('the batched history INSERT unpacks every value as it was written (ZetaSQL evaluates its SELECT)', async () => {
+    const rows = [
+      { run_id: 'r1', processor_name: 'player_game_summary', phase: 3, data_date: '2022-01-05', status: 'failed', error_class: 'missing-dependency', errors: '[{"attempt":1}]',
+        missing_dependencies: ['nba_raw.bdl_player_boxscores', 'nba_raw.nbac_gamebook_player_stats'], rows_written: 0, attempts: 2, started_at: new Date('2022-01-05T01:02:03.456Z'), duration_ms: 1234 },
+      { run_id: 'r1', processor_name: 'ml_feature_store', phase: 4, data_date: '2022-01-06', status: 'success', missing_dependencies: null, rows_written: 312, finished_at: '2022-01-06T10:00:00.000Z' },
+    ];
+    const { sql, params } = insertSql(d, processorRunHistory, rows);
+    const select = sql.slice(sql.indexOf('\n') + 1);
+    const got = await zeta.evaluate(select, params as Record<string, string>);
+    expect(got).toHaveLength(2);
+    expect(got[0]).toMatchObject({ run_id: 'r1', phase: 3, data_date: '2022-01-05', errors: '[{"attempt":1}]', missing_dependencies: ['nba_raw.bdl_player_boxscores', 'nba_raw.nbac_gamebook_player_stats'], rows_written: 0, attempts: 2, started_at: '2022-01-05T01:02:03.456Z', duration_ms: 1234, skip_reason: null, finished_at: null });
+    // A null list is stored as an empty one (BigQuery has no NULL arrays); absent values are NULL.
+    expect(got[1]).toMatchObject({ processor_name: 'ml_feature_store', phase: 4, data_date: '2022-01-06', missing_dependencies: [], rows_written: 312, finished_at: '2022-01-06T10:00:00.000Z', attempts: null, started_at: null });
+  });
+
   it('the statements that write: batched history INSERTs, table and dataset DDL, and the ALTER fixes --migrate applies', async () => {
     // Parameter types as the dialect records them while building the SQL, as the engine binds them.
     const types = new Map<string, ParamType>();

@@ -12,6 +12,8 @@ import type { ColumnType, TableDef } from '../../src/warehouse/schema.js';
  */
 export interface ZetaSql {
   analyze(sql: string, params: Record<string, ColumnType>): Promise<string | undefined>;
+  /** Runs a query that reads no table with ZetaSQL's reference evaluator; STRING parameters only. */
+  evaluate(sql: string, params: Record<string, string>): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -85,10 +87,51 @@ export async function startZetaSql(project: string, tables: readonly TableDef[],
         return (error as { details?: string }).details ?? String(error);
       }
     },
+    async evaluate(sql, params) {
+      const request = {
+        sql,
+        options: { languageOptions, queryParameters: Object.keys(params).map((name) => ({ name, type: { typeKind: 'TYPE_STRING' } })) },
+        simpleCatalog: { name: 'root', builtinFunctionOptions: { languageOptions } },
+        params: Object.entries(params).map(([name, value]) => ({ name, value: { stringValue: value } })),
+      };
+      const response = await new Promise<EvaluatedQuery>((resolve, reject) =>
+        ZetaSQLClient.API.evaluateQuery(request as never, (error: unknown, answer: unknown) => (error ? reject(error) : resolve(answer as EvaluatedQuery))),
+      );
+      const names = response.prepared.columns.map((c) => c.name);
+      return response.content.tableData.row.map((row) => Object.fromEntries(row.cell.map((cell, i) => [names[i], plainCell(cell)])));
+    },
     async stop() {
       ZetaSQLClient.API.close();
       child.stdin?.end();
       child.kill('SIGTERM');
     },
   };
+}
+
+interface EvaluatedCell {
+  stringValue?: string;
+  int64Value?: { low: number; high: number };
+  doubleValue?: number;
+  boolValue?: boolean;
+  dateValue?: number;
+  timestampValue?: { seconds: { low: number; high: number }; nanos: number };
+  arrayValue?: { element: EvaluatedCell[] };
+}
+
+interface EvaluatedQuery {
+  content: { tableData: { row: { cell: EvaluatedCell[] }[] } };
+  prepared: { columns: { name: string }[] };
+}
+
+/** A cell of the evaluator's answer as a plain value: dates `YYYY-MM-DD`, timestamps ISO, NULL as null. */
+function plainCell(cell: EvaluatedCell): unknown {
+  const long = (v: { low: number; high: number }) => v.high * 2 ** 32 + (v.low >>> 0);
+  if (cell.stringValue !== undefined) return cell.stringValue;
+  if (cell.int64Value) return long(cell.int64Value);
+  if (cell.doubleValue !== undefined) return cell.doubleValue;
+  if (cell.boolValue !== undefined) return cell.boolValue;
+  if (cell.dateValue !== undefined) return new Date(cell.dateValue * 86_400_000).toISOString().slice(0, 10);
+  if (cell.timestampValue) return new Date(long(cell.timestampValue.seconds) * 1000 + cell.timestampValue.nanos / 1e6).toISOString();
+  if (cell.arrayValue) return cell.arrayValue.element.map(plainCell);
+  return null;
 }

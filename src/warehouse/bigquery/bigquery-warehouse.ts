@@ -3,7 +3,7 @@ import { compactDate } from '../../calendar/dates.js';
 import type { ErrorClass } from '../../vocabulary.js';
 import type { ParamType, SqlDialect } from '../dialect.js';
 import type { ExistingColumn, TableFinding } from '../preflight.js';
-import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
+import { DATASETS, qualifiedName, type ColumnType, type TableDef } from '../schema.js';
 import { ClassifiedError } from '../errors.js';
 import { backfillLeases } from '../tables/reference-tables.js';
 import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse } from '../warehouse.js';
@@ -334,20 +334,35 @@ export function deleteDatesSql(d: SqlDialect, table: TableDef): string {
   return `DELETE FROM ${d.table(table)} WHERE ${d.inArray(`CAST(${table.dateColumn} AS STRING)`, d.param('dates', 'ARRAY<STRING>'))}`;
 }
 
-/** One INSERT of rows, every value a typed parameter. */
+/**
+ * One INSERT of rows, all of them in a single JSON text parameter unpacked in SQL. A parameter per
+ * value (400 rows x 17 columns) cost the client about 0.2 s of CPU per batch, stalling every job
+ * in flight; one string costs a JSON.stringify. A missing or null list becomes an empty one.
+ */
 export function insertSql(d: SqlDialect, table: TableDef, rows: readonly Row[]): { sql: string; params: Record<string, SqlParams[string]> } {
-  const params: Record<string, SqlParams[string]> = {};
-  const tuples = rows.map((row, r) =>
-    `(${table.columns
-      .map((column, c) => {
-        const name = `v${r}_${c}`;
-        params[name] = (row[column.name] ?? null) as SqlParams[string];
-        const type: ParamType = column.type === 'ARRAY<FLOAT64>' ? 'ARRAY<STRING>' : (column.type as ParamType);
-        return d.cast(d.param(name, type), column.type);
-      })
-      .join(', ')})`,
-  );
-  return { sql: `INSERT INTO ${d.table(table)} (${table.columns.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}`, params };
+  const value = (name: string, type: ColumnType): string => {
+    const text = `JSON_VALUE(r, '$.${name}')`;
+    if (type === 'ARRAY<STRING>' || type === 'ARRAY<FLOAT64>') {
+      const item = type === 'ARRAY<STRING>' ? 'JSON_VALUE(x)' : 'CAST(JSON_VALUE(x) AS FLOAT64)';
+      return `ARRAY(SELECT ${item} FROM UNNEST(JSON_QUERY_ARRAY(r, '$.${name}')) AS x WITH OFFSET AS o ORDER BY o)`;
+    }
+    return type === 'STRING' ? text : d.cast(text, type);
+  };
+  const columns = table.columns.map((c) => c.name);
+  const sql =
+    `INSERT INTO ${d.table(table)} (${columns.join(', ')})\n` +
+    `SELECT ${table.columns.map((c) => `${value(c.name, c.type)} AS ${c.name}`).join(', ')}\n` +
+    `FROM UNNEST(JSON_QUERY_ARRAY(${d.param('rows', 'STRING')})) AS r`;
+  const plain = rows.map((row) => Object.fromEntries(columns.map((name) => [name, jsonValue(row[name])])));
+  return { sql, params: { rows: JSON.stringify(plain) } };
+}
+
+/** A value as JSON carries it: dates and timestamps as text BigQuery casts back. */
+function jsonValue(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return String(value);
+  return value;
 }
 
 /** DDL: day partitions on the date column, clustered on (up to four) key columns. */
