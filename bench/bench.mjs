@@ -124,7 +124,9 @@ if (only !== 'bigquery') result.duckdb = {
 // ---- BigQuery simulation -------------------------------------------------------------------------
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const REAL_LATENCY_MS = 1500;
-const SIM_LATENCY_MS = quick ? 50 : 150;
+// --latency-ms N: the simulated per-job latency (default 150 ms, standing for 1.5 s).
+const latencyArg = args.includes('--latency-ms') ? Number(args[args.indexOf('--latency-ms') + 1]) : undefined;
+const SIM_LATENCY_MS = latencyArg ?? (quick ? 50 : 150);
 const SCALE = REAL_LATENCY_MS / SIM_LATENCY_MS;
 const CONCURRENCY = 16;
 const SEED_JOBS_PER_PAIR = 6;
@@ -178,6 +180,7 @@ async function simulateBigQuery() {
       after_writes_ms: Math.round(wallStart + oursMs - lastWrite - SIM_LATENCY_MS),
       jobs_after_writes: real.filter((q) => q.at > lastWrite).length,
     };
+    (await import("node:fs")).writeFileSync("/tmp/jobs.json", JSON.stringify(standIn.received.map((r) => ({ t: r.at - wallStart, m: r.method, p: r.path.replace(/.*projects\/[^/]*/, ""), sql: String(r.body?.configuration?.query?.query ?? r.body?.query ?? "").slice(0, 90) }))));
     const pairs = (names) => names.map((n) => succeeded.filter((o) => o.processor === n).length);
     // The seed: Phase 3's processors in parallel, each a date at a time; then Phase 4's one after another.
     const seedMs = Math.max(...pairs(phase3.map((p) => p.name))) * SEED_JOBS_PER_PAIR * SIM_LATENCY_MS

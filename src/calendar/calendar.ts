@@ -110,8 +110,13 @@ export class SeasonCalendar {
   /** The first `bootstrapDays` calendar days of the season (start + 0 .. start + N-1). */
   isBootstrap(date: IsoDate): boolean {
     const start = this.seasonStart(date);
-    return date >= start && date <= addDays(start, this.bootstrapDays - 1);
+    let last = this.bootstrapLast.get(start);
+    if (last === undefined) this.bootstrapLast.set(start, (last = addDays(start, this.bootstrapDays - 1)));
+    return date >= start && date <= last;
   }
+
+  /** Season start -> last bootstrap day (asked for every pair a plan considers). */
+  private readonly bootstrapLast = new Map<IsoDate, IsoDate>();
 
   bootstrapWindow(season: SeasonRange): { first: IsoDate; last: IsoDate } | undefined {
     if (this.bootstrapDays <= 0) return undefined;

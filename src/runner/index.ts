@@ -124,9 +124,11 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   try {
     await executeRun(request, services, plan, inputs, result);
   } finally {
-    // The run's buffered history goes out while the lease is released; a failed flush is kept
-    // for close(), which tries again and reports it.
-    await Promise.all([lease?.release(), warehouse.flush?.().catch(() => undefined)]);
+    // The lease release and the run's buffered history go out now and are finished by the
+    // warehouse's close(), so what follows (validation) need not wait; close() also retries a
+    // failed flush and reports it.
+    await lease?.release();
+    warehouse.flush?.().catch(() => undefined);
   }
   finish();
   logger.info({ elapsedMs: result.elapsedMs, stop: result.stop }, 'run finished');

@@ -72,6 +72,7 @@ export interface LeaseClaim {
 }
 
 export interface Lease {
+  /** Ends the lease. An engine may finish this in the background; close() waits for it. */
   release(): Promise<void>;
 }
 
@@ -128,5 +129,6 @@ export interface Warehouse {
   replaceDates(table: TableDef, dates: readonly string[], rows: readonly Row[]): Promise<number>;
   /** The class of an error this engine raised. */
   classifyError(error: unknown): ErrorClass;
+  /** Finishes what is buffered or still going (history rows, a lease release); errors surface here. */
   close(): Promise<void>;
 }

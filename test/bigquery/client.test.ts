@@ -84,7 +84,9 @@ describe('the BigQuery lease against the stand-in', () => {
     const row = standIn.leases.find((l) => l.run_id === 'r-lease');
     expect(row?.renewals).toBeGreaterThanOrEqual(2);
     expect(row?.expiresAt).toBeGreaterThan(Date.now() + 500_000);
+    // The release goes out at once and close() waits for it (a run's validation need not).
     await lease.release();
+    await warehouse.close();
     expect(row?.expiresAt).toBeLessThanOrEqual(Date.now());
     const renewals = row?.renewals;
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -93,7 +95,10 @@ describe('the BigQuery lease against the stand-in', () => {
     const first = await warehouse.lease({ runId: 'r-a', holder: 'a', processors: ['x', 'y'], dates: ['2022-01-05', '2022-01-06'] });
     await expect(warehouse.lease({ runId: 'r-b', holder: 'b', processors: ['y'], dates: ['2022-01-06'] })).rejects.toMatchObject({ errorClass: 'lease-held' });
     await first.release();
+    await warehouse.close();
     const second = await warehouse.lease({ runId: 'r-b', holder: 'b', processors: ['y'], dates: ['2022-01-06'] });
     await second.release();
+    await warehouse.close();
+    expect(standIn.leases.filter((l) => l.expiresAt > Date.now())).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ export interface Received {
   path: string;
   body: Record<string, unknown> | undefined;
   authorization: string | undefined;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /** A query job as the stand-in saw it: its SQL, parameter values and job settings. */
@@ -114,7 +116,7 @@ export class BigQueryStandIn {
     for await (const chunk of req) text += String(chunk);
     const path = (req.url ?? '').split('?')[0] as string;
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-    this.received.push({ method: req.method ?? '', path, body, authorization: req.headers.authorization });
+    this.received.push({ method: req.method ?? '', path, body, authorization: req.headers.authorization, at: Date.now() });
     const project = /projects\/([^/]+)/.exec(path)?.[1] ?? 'p';
     const table = /datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && table) {

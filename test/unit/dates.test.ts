@@ -21,6 +21,12 @@ describe('dates', () => {
     expect(daysBetween('2021-10-19', '2022-04-10')).toBe(173);
     expect(eachDay('2022-02-27', '2022-03-02')).toEqual(['2022-02-27', '2022-02-28', '2022-03-01', '2022-03-02']);
     expect(eachDay('2022-03-02', '2022-03-01')).toEqual([]);
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2023-02-28', 1)).toBe('2023-03-01');
+    const fourYears = eachDay('2021-01-01', '2024-12-31');
+    expect(fourYears).toHaveLength(365 * 4 + 1);
+    expect(new Set(fourYears).size).toBe(fourYears.length);
+    expect(fourYears.every((d) => parseIsoDate(d) === d)).toBe(true);
   });
 
   it('maps dates to the season year (October onwards)', () => {

@@ -57,7 +57,14 @@ export class BigQueryWarehouse implements Warehouse {
   /** Column layout of existing tables read by the preflight, by `dataset.table`. */
   private readonly layouts = new Map<string, ExistingColumn[]>();
   private readonly pending = new Map<string, { table: TableDef; rows: Row[] }>();
+  /** Tables (as the SQL names them) that rows were ever buffered for: their readers flush first. */
+  private readonly buffered = new Set<string>();
   private readonly existing = new Set<string>();
+  /** Tables the preflight found missing (ensureTables creates them without asking again). */
+  private readonly absent = new Set<string>();
+  private readonly asking = new Map<string, Promise<boolean>>();
+  /** Statements sent and not awaited (a lease release) that close() waits for. */
+  private readonly finishing: Promise<unknown>[] = [];
   private readonly rawReads = new Map<string, Promise<Row[]>>();
   private flushing: Promise<void> = Promise.resolve();
   private lastFlush = Date.now();
@@ -85,8 +92,8 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async query(sql: string, params?: SqlParams): Promise<Row[]> {
-    // Read your own writes: buffered rows of a table this query reads go in first.
-    if ([...this.pending.values()].some((p) => sql.includes(this.dialect.table(p.table)))) await this.flush();
+    // Read your own writes: buffered rows (and a flush still going) of a table this query reads go in first.
+    if ([...this.buffered].some((table) => sql.includes(table))) await this.flush();
     if (!this.readsOnlyRaw(sql)) return this.runQuery(sql, params);
     // Phase 2 is never written by this tool on BigQuery, so a query of raw tables only gives the
     // same answer all command long: the calendar, read by date selection, scope and plan, costs one job.
@@ -128,12 +135,25 @@ export class BigQueryWarehouse implements Warehouse {
     return this.client.dataset(this.datasetName(table.dataset)).table(partition ? `${table.name}$${compactDate(partition)}` : table.name);
   }
 
-  /** A table seen to exist is remembered: within a run tables are created, never dropped. */
+  /**
+   * A table seen to exist is remembered: within a run tables are created, never dropped. Callers
+   * asking at the same time share one request.
+   */
   async tableExists(table: TableDef): Promise<boolean> {
-    if (this.existing.has(qualifiedName(table))) return true;
-    const [exists] = await this.tableRef(table).exists();
-    if (exists) this.existing.add(qualifiedName(table));
-    return exists;
+    const name = qualifiedName(table);
+    if (this.existing.has(name)) return true;
+    let asking = this.asking.get(name);
+    if (!asking) {
+      asking = this.tableRef(table)
+        .exists()
+        .then(([exists]) => {
+          if (exists) this.existing.add(name);
+          return exists;
+        })
+        .finally(() => this.asking.delete(name));
+      this.asking.set(name, asking);
+    }
+    return asking;
   }
 
   /** A table's metadata, or undefined when it does not exist. */
@@ -149,23 +169,23 @@ export class BigQueryWarehouse implements Warehouse {
 
   /** Reads every target table's metadata (one GET each) and remembers existing layouts for writes. */
   async preflight(tables: readonly TableDef[]): Promise<TableFinding[]> {
-    const findings: TableFinding[] = [];
-    for (const table of tables) {
-      const metadata = await this.metadata(table);
+    const seen = await Promise.all(tables.map((table) => this.metadata(table)));
+    return tables.flatMap((table, i) => {
+      const metadata = seen[i];
+      // ensureTables comes right after: what the preflight saw need not be fetched again.
       if (metadata) {
-        // ensureTables asks again right after: what the preflight saw need not be fetched twice.
         this.existing.add(qualifiedName(table));
         this.layouts.set(qualifiedName(table), existingColumns(metadata));
-      }
-      findings.push(...compareTable(table, metadata, this.dialect.table(table)));
-    }
-    return findings;
+      } else this.absent.add(qualifiedName(table));
+      return compareTable(table, metadata, this.dialect.table(table));
+    });
   }
 
   /** Datasets and missing tables, day-partitioned on their date column and clustered on their key. */
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
     this.assertWritable();
-    const exists = await Promise.all(tables.map((table) => this.tableExists(table)));
+    // A table the preflight found missing is created without asking again (IF NOT EXISTS is safe).
+    const exists = await Promise.all(tables.map((table) => !this.absent.has(qualifiedName(table)) && this.tableExists(table)));
     const missing = tables.filter((_, i) => !exists[i]);
     const options = this.options.location ? ` OPTIONS (location = '${this.options.location.replace(/[^A-Za-z0-9-]/g, '')}')` : '';
     // Concurrently: each DDL statement is a job with its own latency.
@@ -175,6 +195,10 @@ export class BigQueryWarehouse implements Warehouse {
       ),
     );
     await Promise.all(missing.map((table) => this.execute(createTableSql(this.dialect, table))));
+    for (const table of missing) {
+      this.existing.add(qualifiedName(table));
+      this.absent.delete(qualifiedName(table));
+    }
   }
 
   /** Runs a DML statement as one job and returns the rows it changed. */
@@ -208,9 +232,10 @@ export class BigQueryWarehouse implements Warehouse {
     }, this.options.leaseRenewMs ?? LEASE_RENEW_MS);
     timer.unref();
     return {
+      // The release goes out now and close() waits for it, so validation need not.
       release: async () => {
         clearInterval(timer);
-        await this.dml(releaseLeaseSql(d), { run_id: claim.runId });
+        this.finishing.push(this.dml(releaseLeaseSql(d), { run_id: claim.runId }));
       },
     };
   }
@@ -273,8 +298,13 @@ export class BigQueryWarehouse implements Warehouse {
     const entry = this.pending.get(key) ?? { table, rows: [] };
     entry.rows.push(...rows);
     this.pending.set(key, entry);
+    this.buffered.add(this.dialect.table(table));
     const waiting = [...this.pending.values()].reduce((n, p) => n + p.rows.length, 0);
-    if (waiting >= (this.options.flushRows ?? ROWS_PER_INSERT) || Date.now() - this.lastFlush >= (this.options.flushAfterMs ?? 15_000)) await this.flush();
+    // The flush is not awaited: the pair that filled the batch need not hold its slot for the
+    // INSERT job. Rows of a failed flush go back to the buffer; close() retries and reports.
+    if (waiting >= (this.options.flushRows ?? ROWS_PER_INSERT) || Date.now() - this.lastFlush >= (this.options.flushAfterMs ?? 15_000)) {
+      this.flush().catch(() => undefined);
+    }
   }
 
   /** Writes every buffered row, one INSERT per table and chunk, chunks at once; flushes never overlap. */
@@ -323,9 +353,12 @@ export class BigQueryWarehouse implements Warehouse {
     return classifyBigQueryError(error);
   }
 
-  /** Writes what is still buffered. */
+  /** Waits for a flush and a lease release still going, then writes what is still buffered. */
   async close(): Promise<void> {
+    const settled = await Promise.allSettled([this.flushing, ...this.finishing]);
     if (this.pending.size > 0) await this.flush();
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
