@@ -40,6 +40,7 @@ beforeEach(() => {
   standIn.received.length = 0;
   standIn.queries.length = 0;
   standIn.tables.clear();
+  standIn.datasets.clear();
   standIn.faults = [];
   // Phase 2 exists in BigQuery; the tool's own tables do not yet.
   for (const table of RAW_TABLES) standIn.tables.set(`${table.dataset}.${table.name}`, tableMetadata(table));
@@ -145,6 +146,17 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     expect(attempts).toEqual({ player_game_summary: 2, team_offense_game_summary: 2, team_defense_game_summary: 2, upcoming_player_game_context: 2, upcoming_team_game_context: 1 });
     expect(standIn.writes().filter((q) => q.destination)).toHaveLength(9);
     expect(standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name))).toHaveLength(1);
+    // The missing datasets and tables were made through the metadata API, not DDL jobs:
+    // day-partitioned on the date column, clustered on the key, lists as REPEATED columns.
+    expect(standIn.queries.filter((q) => /^\s*CREATE\b/i.test(q.sql))).toEqual([]);
+    expect([...standIn.datasets].sort()).toEqual(['nba_analytics', 'nba_reference']);
+    const summary = PROCESSORS.find((p) => p.name === 'player_game_summary')?.table;
+    expect(standIn.tables.get('nba_analytics.player_game_summary')).toMatchObject({
+      timePartitioning: { type: 'DAY', field: 'game_date' },
+      clustering: { fields: summary?.key.slice(0, 4) },
+    });
+    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'missing_dependencies', type: 'STRING', mode: 'REPEATED' });
+    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'phase', type: 'INT64', mode: 'NULLABLE' });
   });
 
   it('a guard failing inside the job fails the date as invalid-data (exit 1); a 401 is fatal (exit 3)', async () => {

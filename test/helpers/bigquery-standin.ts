@@ -40,6 +40,7 @@ export interface TableMetadata {
   schema: { fields: { name: string; type: string; mode?: string }[] };
   timePartitioning?: { type: string; field?: string; expirationMs?: string | null };
   expirationTime?: string | null;
+  clustering?: { fields: string[] };
 }
 
 /** A row of the lease table as the stand-in keeps it. */
@@ -123,6 +124,22 @@ export class BigQueryStandIn {
       const metadata = this.tables.get(`${table[1]}.${decodeURIComponent(table[2] as string)}`);
       return metadata ? [200, { kind: 'bigquery#table', ...metadata }] : notFound(`Table ${project}:${table[1]}.${table[2]}`);
     }
+    if (req.method === 'POST' && /\/projects\/[^/]+\/datasets$/.test(path)) {
+      const dataset = (body?.datasetReference as { datasetId: string }).datasetId;
+      if (this.knowsDataset(dataset)) return conflict(`Dataset ${project}:${dataset}`);
+      this.datasets.add(dataset);
+      return [200, { kind: 'bigquery#dataset', ...body }];
+    }
+    const tables = /datasets\/([^/]+)\/tables$/.exec(path);
+    if (req.method === 'POST' && tables) {
+      const dataset = tables[1] as string;
+      const name = (body?.tableReference as { tableId: string }).tableId;
+      if (!this.knowsDataset(dataset)) return notFound(`Dataset ${project}:${dataset}`);
+      if (this.tables.has(`${dataset}.${name}`)) return conflict(`Table ${project}:${dataset}.${name}`);
+      const { schema, timePartitioning, clustering } = body as unknown as TableMetadata;
+      this.tables.set(`${dataset}.${name}`, { schema, timePartitioning, clustering });
+      return [200, { kind: 'bigquery#table', ...body }];
+    }
     if (req.method === 'POST' && path.endsWith('/jobs')) {
       const configuration = (body?.configuration ?? {}) as { query?: Record<string, unknown>; dryRun?: boolean; labels?: Record<string, string> };
       const jobId = ((body?.jobReference as { jobId?: string } | undefined)?.jobId ?? `job-${++this.jobs}`) as string;
@@ -166,6 +183,11 @@ export class BigQueryStandIn {
       return [200, { kind: 'bigquery#job', jobReference: { projectId: project, jobId }, status: { state: 'DONE' }, statistics: { query: { numDmlAffectedRows: '0' } } }];
     }
     return notFound(path);
+  }
+
+  /** A dataset created here, or one that holds a table the test registered. */
+  private knowsDataset(dataset: string): boolean {
+    return this.datasets.has(dataset) || [...this.tables.keys()].some((key) => key.startsWith(`${dataset}.`));
   }
 
   private record(query: Record<string, unknown>, dryRun: boolean, labels?: Record<string, string>): ReceivedQuery {
@@ -218,7 +240,7 @@ export class BigQueryStandIn {
       return { rows: [], totalRows: this.rowsPerWrite };
     }
     if (query.sql.includes('.backfill_leases')) return this.lease(query);
-    const ddl = applyDdl(query.sql, this.tables, this.datasets);
+    const ddl = applyDdl(query.sql, this.tables);
     if (ddl || /^\s*(INSERT|DELETE|UPDATE|MERGE)\b/i.test(query.sql)) return { rows: [], totalRows: 0 };
     try {
       const rows = await this.respond(query);
@@ -296,26 +318,8 @@ function fieldType(values: readonly unknown[]): string {
   return 'STRING';
 }
 
-/** Applies the DDL the engine sends (CREATE SCHEMA/TABLE, ALTER TABLE) to the stand-in's tables. */
-function applyDdl(sql: string, tables: Map<string, TableMetadata>, datasets: Set<string>): boolean {
-  const schema = /^CREATE SCHEMA IF NOT EXISTS `[^`]+`\.(\w+)/.exec(sql);
-  if (schema) {
-    datasets.add(schema[1] as string);
-    return true;
-  }
-  const create = /^CREATE TABLE IF NOT EXISTS `[^`]+`\.(\w+)\.(\w+) \((.*)\) PARTITION BY (\w+)/s.exec(sql);
-  if (create) {
-    const key = `${create[1]}.${create[2]}`;
-    if (!tables.has(key)) {
-      const fields = (create[3] as string).split(/, (?=\w+ )/).map((c) => {
-        const [name, type] = c.trim().split(/\s+/) as [string, string];
-        const array = /^ARRAY<(\w+)>$/.exec(type);
-        return array ? { name, type: array[1] as string, mode: 'REPEATED' } : { name, type, mode: 'NULLABLE' };
-      });
-      tables.set(key, { schema: { fields }, timePartitioning: { type: 'DAY', field: create[4] as string } });
-    }
-    return true;
-  }
+/** Applies the ALTER statements the engine sends (--migrate's fixes) to the stand-in's tables. */
+function applyDdl(sql: string, tables: Map<string, TableMetadata>): boolean {
   const alter = /^ALTER TABLE `[^`]+`\.(\w+)\.(\w+) (.*)$/s.exec(sql);
   if (alter) {
     const table = tables.get(`${alter[1]}.${alter[2]}`);
@@ -330,6 +334,10 @@ function applyDdl(sql: string, tables: Map<string, TableMetadata>, datasets: Set
     return true;
   }
   return false;
+}
+
+function conflict(what: string): [number, unknown] {
+  return [409, { error: { code: 409, message: `Already Exists: ${what}`, errors: [{ reason: 'duplicate', message: `Already Exists: ${what}` }] } }];
 }
 
 function notFound(what: string): [number, unknown] {

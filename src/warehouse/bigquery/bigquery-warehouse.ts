@@ -181,20 +181,19 @@ export class BigQueryWarehouse implements Warehouse {
     });
   }
 
-  /** Datasets and missing tables, day-partitioned on their date column and clustered on their key. */
+  /**
+   * Datasets and missing tables, day-partitioned on their date column and clustered on their key,
+   * through the metadata API (datasets.insert, tables.insert): a DDL statement would be a query job
+   * of a second or more each; these are plain requests. "Already exists" is fine (another run).
+   */
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
     this.assertWritable();
-    // A table the preflight found missing is created without asking again (IF NOT EXISTS is safe).
+    // A table the preflight found missing is created without asking again.
     const exists = await Promise.all(tables.map((table) => !this.absent.has(qualifiedName(table)) && this.tableExists(table)));
     const missing = tables.filter((_, i) => !exists[i]);
-    const options = this.options.location ? ` OPTIONS (location = '${this.options.location.replace(/[^A-Za-z0-9-]/g, '')}')` : '';
-    // Concurrently: each DDL statement is a job with its own latency.
-    await Promise.all(
-      DATASETS.filter((ds) => missing.some((t) => t.dataset === ds)).map((dataset) =>
-        this.execute(`CREATE SCHEMA IF NOT EXISTS \`${this.options.project}\`.${this.datasetName(dataset)}${options}`),
-      ),
-    );
-    await Promise.all(missing.map((table) => this.execute(createTableSql(this.dialect, table))));
+    const datasets = DATASETS.filter((ds) => missing.some((t) => t.dataset === ds));
+    await Promise.all(datasets.map((ds) => unlessExists(this.client.createDataset(this.datasetName(ds), this.options.location ? { location: this.options.location } : {}))));
+    await Promise.all(missing.map((table) => unlessExists(this.client.dataset(this.datasetName(table.dataset)).createTable(table.name, tableResource(table)))));
     for (const table of missing) {
       this.existing.add(qualifiedName(table));
       this.absent.delete(qualifiedName(table));
@@ -398,11 +397,31 @@ function jsonValue(value: unknown): unknown {
   return value;
 }
 
-/** DDL: day partitions on the date column, clustered on (up to four) key columns. */
-export function createTableSql(d: SqlDialect, table: TableDef): string {
-  const columns = table.columns.map((c) => `${c.name} ${d.type(c.type)}`).join(', ');
-  const cluster = table.key.slice(0, 4).join(', ');
-  return `CREATE TABLE IF NOT EXISTS ${d.table(table)} (${columns}) PARTITION BY ${table.dateColumn} CLUSTER BY ${cluster}`;
+/** The tables.insert body: day partitions on the date column, clustered on (up to four) key columns. */
+export function tableResource(table: TableDef): {
+  schema: { fields: { name: string; type: string; mode: string }[] };
+  timePartitioning: { type: string; field: string };
+  clustering: { fields: string[] };
+} {
+  return {
+    schema: {
+      fields: table.columns.map((c) => {
+        const list = /^ARRAY<(\w+)>$/.exec(c.type);
+        return list ? { name: c.name, type: list[1] as string, mode: 'REPEATED' } : { name: c.name, type: c.type, mode: 'NULLABLE' };
+      }),
+    },
+    timePartitioning: { type: 'DAY', field: table.dateColumn },
+    clustering: { fields: table.key.slice(0, 4) },
+  };
+}
+
+/** Resolves when the create succeeded or the dataset or table was there already (409). */
+async function unlessExists(create: Promise<unknown>): Promise<void> {
+  try {
+    await create;
+  } catch (error) {
+    if (Number((error as { code?: unknown }).code) !== 409) throw error;
+  }
 }
 
 /**
