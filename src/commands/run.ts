@@ -7,7 +7,7 @@ import { EXIT, exitCodeForRun, type ExitCode } from '../exit-code.js';
 import { crossPhaseUpstream, phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import { compactDates } from '../reporting/plan-report.js';
-import { runBackfill, type PairOutcome, type RunRequest, type RunResult } from '../runner/index.js';
+import { runBackfill, type PairOutcome, type RunRequest, type RunResult, type RunServices } from '../runner/index.js';
 import { costReport } from '../runner/estimate.js';
 import { formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
@@ -97,8 +97,12 @@ async function runSeasons(
 
       // Phase 3 and Phase 4 in one pipelined stage: a date's Phase 4 starts once its Phase 3 (and the
       // season's earlier dates' Phase 3) is done, not when all of Phase 3 is (product.md §5).
+      // Validation starts as soon as the last pair has finished, alongside the end-of-run history.
+      const validate = () => runChecks(warehouse, CHECKS.filter((c) => c.phase !== 2), scope);
+      let validation: Promise<CheckResult[]> | undefined;
+      const afterPairs = (halted: RunResult['stop']) => (halted ? Promise.resolve() : (validation = validate()));
       const phase3 = phaseProcessors(3, PROCESSORS);
-      const season = await stage(session, warehouse, [...phase3, ...phaseProcessors(4, PROCESSORS)], seasonDates, options, ready);
+      const season = await stage(session, warehouse, [...phase3, ...phaseProcessors(4, PROCESSORS)], seasonDates, options, { gate: ready, afterPairs });
       if (season.gated) {
         worst = EXIT.failed;
         continue;
@@ -114,7 +118,7 @@ async function runSeasons(
         out.warn(`${report.season}: ${thin}`);
       }
       if (stop || globals.dryRun || season.noFinalGames) continue;
-      report.validation = await runChecks(warehouse, CHECKS.filter((c) => c.phase !== 2), scope);
+      report.validation = await (validation ?? validate());
       if (blocked(report.validation)) worst = EXIT.failed;
     }
     const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, preflight: findings, estimates };
@@ -182,10 +186,10 @@ async function stage(
   processors: RunRequest['processors'],
   dates: IsoDate[],
   options: SeasonOptions,
-  gate: Promise<boolean>,
+  hooks: Pick<RunServices, 'gate' | 'afterPairs'>,
 ): Promise<RunResult> {
   return runBackfill(
     { ...session.request(processors, dates, options), upstreamOf: (name) => crossPhaseUpstream(name) },
-    { ...session.services(warehouse, processors.length), gate },
+    { ...session.services(warehouse, processors.length), ...hooks },
   );
 }

@@ -57,10 +57,18 @@ export function defineProcessor(definition: ProcessorDefinition): ProcessorDefin
 }
 
 /** Every table a processor reads (required groups and optional inputs), without repeats. */
-export function inputTables(processor: ProcessorDefinition): TableDef[] {
-  const all = [...processor.requires.flatMap((g) => g.tables), ...processor.optional];
-  return all.filter((t, i) => all.findIndex((u) => u.dataset === t.dataset && u.name === t.name) === i);
+export function inputTables(processor: ProcessorDefinition): readonly TableDef[] {
+  let tables = inputsOf.get(processor);
+  if (!tables) {
+    const all = [...processor.requires.flatMap((g) => g.tables), ...processor.optional];
+    tables = all.filter((t, i) => all.findIndex((u) => u.dataset === t.dataset && u.name === t.name) === i);
+    inputsOf.set(processor, tables);
+  }
+  return tables;
 }
+
+/** Planning asks for every pair; a definition never changes. */
+const inputsOf = new WeakMap<ProcessorDefinition, readonly TableDef[]>();
 
 /** Minimum rows for a day with `games` final games. */
 export function minimumRows(expected: ExpectedRows, games: number): number {

@@ -30,6 +30,8 @@ export interface ExecuteOptions {
   refresh?: (items: readonly PlanItem[]) => Promise<PairDecision[]>;
   /** Called when a pair starts. */
   onStart?: (item: PlanItem) => void;
+  /** Started once every pair has finished, alongside the end-of-run history (run's validation). */
+  afterPairs?: (stop: RunStop | undefined) => Promise<unknown>;
   sleep?: (ms: number, switchToWatch: StopSwitch) => Promise<void>;
   random?: () => number;
 }
@@ -194,7 +196,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     );
   }
   await Promise.all(done.values());
-  await writeLateHistory();
+  await Promise.all([writeLateHistory(), options.afterPairs?.(stopSwitch.stop)]);
   return { outcomes, stop: stopSwitch.stop };
 
   /** A success row now, or held for writeLateHistory when the pair's fingerprint is decided late. */

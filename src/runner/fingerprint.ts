@@ -62,6 +62,12 @@ export function statsFor(stats: InputStats, table: TableDef, date: IsoDate, wind
   const byDate = stats.get(qualifiedName(table));
   if (!byDate) return { rows: 0, maxProcessedAt: null };
   if (windowStart === undefined) return byDate.get(date) ?? { rows: 0, maxProcessedAt: null };
+  // Every lookback processor reading this table asks for the same windows: sum each one once.
+  let windows = windowSums.get(byDate);
+  if (!windows) windowSums.set(byDate, (windows = new Map()));
+  const key = `${windowStart}|${date}`;
+  const known = windows.get(key);
+  if (known) return known;
   let rows = 0;
   let maxProcessedAt: string | null = null;
   for (const [day, s] of byDate) {
@@ -69,8 +75,13 @@ export function statsFor(stats: InputStats, table: TableDef, date: IsoDate, wind
     rows += s.rows;
     if (s.maxProcessedAt !== null && (maxProcessedAt === null || s.maxProcessedAt > maxProcessedAt)) maxProcessedAt = s.maxProcessedAt;
   }
-  return { rows, maxProcessedAt };
+  const sum = { rows, maxProcessedAt };
+  windows.set(key, sum);
+  return sum;
 }
+
+/** Window sums per statistics map (a map is never changed once loaded; fresh statistics are new maps). */
+const windowSums = new WeakMap<Map<IsoDate, DayStats>, Map<string, DayStats>>();
 
 /**
  * The input fingerprint of a (processor, date): its version plus, per input table, the row count

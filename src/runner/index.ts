@@ -58,6 +58,11 @@ export interface RunServices {
    * anything is written or estimated (`gated` in the result).
    */
   gate?: Promise<boolean>;
+  /**
+   * Started once every pair of an executed plan has finished, while the end-of-run history is
+   * still being written (`run` validates the season here); awaited before the run returns.
+   */
+  afterPairs?: (stop: RunStop | undefined) => Promise<unknown>;
 }
 
 export interface RunResult {
@@ -167,6 +172,7 @@ async function executeRun(request: RunRequest, services: RunServices, plan: Plan
     logger,
     stopSwitch: services.stopSwitch,
     refresh: (items) => refreshPairs(items, warehouse, inputs, request.force),
+    afterPairs: services.afterPairs,
     onStart: (item) => {
       current.add(`${item.processor.name} ${item.date}`);
       runFile?.update({ currentPairs: [...current] });

@@ -93,7 +93,10 @@ export function decidePair(
  * Dates x processors with a decision and a reason for each. Pure: everything it needs was read
  * beforehand with grouped queries, so planning a season costs no per-date round trips.
  */
-export function buildPlan(inputs: PlanInputs, options: PlanOptions): PlanItem[] {
+export function buildPlan(planInputs: PlanInputs, options: PlanOptions): PlanItem[] {
+  // Each processor's upstream, worked out once instead of for every pair.
+  const upstreams = new Map(planInputs.processors.map((p) => [p.name, planInputs.upstreamOf(p.name)]));
+  const inputs = { ...planInputs, upstreamOf: (name: string) => upstreams.get(name) ?? planInputs.upstreamOf(name) };
   const items: PlanItem[] = [];
   const inRun = new Set(inputs.processors.map((p) => p.name));
   const producer = new Map(inputs.processors.map((p) => [qualifiedName(p.table), p.name]));

@@ -74,6 +74,40 @@ describe('the BigQuery engine against the stand-in', () => {
   });
 });
 
+describe('the BigQuery history buffer against the stand-in', () => {
+  it('writes every row once: full batches go out at once, a reader of the table waits for them, a failed INSERT is tried again at close', async () => {
+    const { BigQueryWarehouse } = await import('../../src/warehouse/bigquery/bigquery-warehouse.js');
+    const { processorRunHistory } = await import('../../src/warehouse/tables/reference-tables.js');
+    const client = createBigQueryClient({ project: 'nba-props-platform', apiEndpoint: standIn.endpoint, httpRetries: 0 });
+    const warehouse = new BigQueryWarehouse(client, { project: 'nba-props-platform', readOnly: false, flushRows: 2, flushAfterMs: 3_600_000 });
+    const row = (run_id: string) => ({ run_id, processor_name: 'player_game_summary', phase: 3, data_date: '2022-01-05', status: 'success', attempts: 1 });
+    const inserts = () => standIn.queries.filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name));
+    const runIds = (q: { params: Record<string, unknown> }) => (JSON.parse(String(q.params.rows)) as { run_id: string }[]).map((r) => r.run_id);
+    standIn.queries.length = 0;
+    standIn.latencyMs = 60;
+    try {
+      // Two full batches: two INSERTs going at the same time; the reader's query arrives after both finished.
+      await warehouse.insertRows(processorRunHistory, [row('r1'), row('r2')]);
+      await warehouse.insertRows(processorRunHistory, [row('r3'), row('r4')]);
+      await warehouse.query(`SELECT run_id FROM ${warehouse.dialect.table(processorRunHistory)}`);
+      const [first, second, read] = standIn.queries;
+      expect([first, second].map((q) => q && runIds(q))).toEqual([['r1', 'r2'], ['r3', 'r4']]);
+      expect(read?.sql).toMatch(/^SELECT run_id/);
+      expect((read?.at ?? 0) - Math.max(first?.at ?? 0, second?.at ?? 0)).toBeGreaterThanOrEqual(standIn.latencyMs);
+
+      // A batch whose INSERT fails stays buffered and goes out at close.
+      standIn.faults = [{ match: (q) => q.sql.startsWith('INSERT INTO'), status: 500, reason: 'backendError', times: 1 }];
+      await warehouse.insertRows(processorRunHistory, [row('r5'), row('r6')]);
+      await warehouse.close();
+      expect(inserts().map(runIds)).toEqual([['r1', 'r2'], ['r3', 'r4'], ['r5', 'r6'], ['r5', 'r6']]);
+      expect(standIn.faults[0]?.times).toBe(0);
+    } finally {
+      standIn.latencyMs = 0;
+      standIn.faults = [];
+    }
+  });
+});
+
 describe('the BigQuery lease against the stand-in', () => {
   it('is renewed while held and expired when released', async () => {
     const { BigQueryWarehouse } = await import('../../src/warehouse/bigquery/bigquery-warehouse.js');

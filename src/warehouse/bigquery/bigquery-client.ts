@@ -40,8 +40,7 @@ export function bigQueryParams(
 ): Pick<Query, 'params' | 'types'> {
   const values: Record<string, unknown> = {};
   const declared: Record<string, string | string[]> = {};
-  for (const match of sql.matchAll(/@(\w+)/g)) {
-    const name = match[1] as string;
+  for (const name of parameterNames(sql)) {
     if (!params || !(name in params)) continue;
     const value = params[name];
     const type = types.get(name);
@@ -60,6 +59,18 @@ export function bigQueryParams(
     } else values[name] = value;
   }
   return Object.keys(declared).length > 0 ? { params: values, types: declared } : { params: values };
+}
+
+/** The `@name`s a statement uses, remembered per text: every day's write sends the same SQL. */
+const namesBySql = new Map<string, string[]>();
+function parameterNames(sql: string): string[] {
+  let names = namesBySql.get(sql);
+  if (!names) {
+    if (namesBySql.size > 500) namesBySql.clear();
+    names = [...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1] as string))];
+    namesBySql.set(sql, names);
+  }
+  return names;
 }
 
 /** Result rows with plain values: DATE as `YYYY-MM-DD`, TIMESTAMP as ISO text. */

@@ -66,7 +66,10 @@ export class BigQueryWarehouse implements Warehouse {
   /** Statements sent and not awaited (a lease release) that close() waits for. */
   private readonly finishing: Promise<unknown>[] = [];
   private readonly rawReads = new Map<string, Promise<Row[]>>();
-  private flushing: Promise<void> = Promise.resolve();
+  /** Guarded day writes by table and SELECT (see replaceDay). */
+  private readonly daySql = new Map<string, string>();
+  /** Flushes still going. */
+  private readonly flushes = new Set<Promise<void>>();
   private lastFlush = Date.now();
 
   constructor(
@@ -169,6 +172,7 @@ export class BigQueryWarehouse implements Warehouse {
 
   /** Reads every target table's metadata (one GET each) and remembers existing layouts for writes. */
   async preflight(tables: readonly TableDef[]): Promise<TableFinding[]> {
+    this.daySql.clear();
     const seen = await Promise.all(tables.map((table) => this.metadata(table)));
     return tables.flatMap((table, i) => {
       const metadata = seen[i];
@@ -251,7 +255,10 @@ export class BigQueryWarehouse implements Warehouse {
   async replaceDay(write: DayReplace): Promise<DayReplaceResult> {
     this.assertWritable();
     const { table, date } = write;
-    const sql = guardedDaySql(this.dialect, { ...write, layout: this.layouts.get(qualifiedName(table)) });
+    // The same text for every day of a processor: built once (the layout is fixed after the preflight).
+    const key = `${qualifiedName(table)}\u0000${write.selectSql}`;
+    let sql = this.daySql.get(key);
+    if (sql === undefined) this.daySql.set(key, (sql = guardedDaySql(this.dialect, { ...write, layout: this.layouts.get(qualifiedName(table)) })));
     const params = { ...write.params, __day: date, __min_rows: write.minRows, __allow_shrink: write.allowShrink };
     this.paramTypes.set('__day', 'DATE');
     const [job] = await this.client.createQueryJob({
@@ -306,35 +313,44 @@ export class BigQueryWarehouse implements Warehouse {
     }
   }
 
-  /** Writes every buffered row, one INSERT per table and chunk, chunks at once; flushes never overlap. */
+  /**
+   * Writes every buffered row, one INSERT per table and chunk, all at once, and waits for flushes
+   * started before it too (a reader after a flush sees every row buffered before it). Flushes
+   * take disjoint rows, so they may overlap.
+   */
   async flush(): Promise<void> {
-    const run = this.flushing.then(async () => {
-      this.lastFlush = Date.now();
-      const entries = [...this.pending.values()];
-      this.pending.clear();
-      const chunks = entries.flatMap((entry) => {
-        const out: { table: TableDef; rows: Row[] }[] = [];
-        for (let at = 0; at < entry.rows.length; at += ROWS_PER_INSERT) out.push({ table: entry.table, rows: entry.rows.slice(at, at + ROWS_PER_INSERT) });
-        return out;
-      });
-      const results = await Promise.allSettled(
-        chunks.map(({ table, rows }) => {
-          const { sql, params } = insertSql(this.dialect, table, rows);
-          return this.client.query(this.jobOptions(sql, params));
-        }),
-      );
-      // Keep what was not written for the next flush (close() tries again).
-      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ chunk: chunks[i] as (typeof chunks)[number], reason: r.reason as unknown }] : []));
-      for (const { chunk } of failed) {
-        const key = qualifiedName(chunk.table);
-        const entry = this.pending.get(key) ?? { table: chunk.table, rows: [] };
-        entry.rows.push(...chunk.rows);
-        this.pending.set(key, entry);
-      }
-      if (failed[0]) throw failed[0].reason;
+    const earlier = [...this.flushes];
+    this.lastFlush = Date.now();
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    const own = this.insertChunks(entries);
+    this.flushes.add(own);
+    void own.catch(() => undefined).finally(() => this.flushes.delete(own));
+    await Promise.allSettled(earlier);
+    await own;
+  }
+
+  private async insertChunks(entries: readonly { table: TableDef; rows: Row[] }[]): Promise<void> {
+    const chunks = entries.flatMap((entry) => {
+      const out: { table: TableDef; rows: Row[] }[] = [];
+      for (let at = 0; at < entry.rows.length; at += ROWS_PER_INSERT) out.push({ table: entry.table, rows: entry.rows.slice(at, at + ROWS_PER_INSERT) });
+      return out;
     });
-    this.flushing = run.catch(() => undefined);
-    return run;
+    const results = await Promise.allSettled(
+      chunks.map(({ table, rows }) => {
+        const { sql, params } = insertSql(this.dialect, table, rows);
+        return this.client.query(this.jobOptions(sql, params));
+      }),
+    );
+    // Keep what was not written for the next flush (close() tries again).
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ chunk: chunks[i] as (typeof chunks)[number], reason: r.reason as unknown }] : []));
+    for (const { chunk } of failed) {
+      const key = qualifiedName(chunk.table);
+      const entry = this.pending.get(key) ?? { table: chunk.table, rows: [] };
+      entry.rows.push(...chunk.rows);
+      this.pending.set(key, entry);
+    }
+    if (failed[0]) throw failed[0].reason;
   }
 
   /**
@@ -354,7 +370,9 @@ export class BigQueryWarehouse implements Warehouse {
 
   /** Waits for a flush and a lease release still going, then writes what is still buffered. */
   async close(): Promise<void> {
-    const settled = await Promise.allSettled([this.flushing, ...this.finishing]);
+    // A failed flush put its rows back: they are tried once more here, and that failure is reported.
+    await Promise.allSettled(this.flushes);
+    const settled = await Promise.allSettled(this.finishing);
     if (this.pending.size > 0) await this.flush();
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
