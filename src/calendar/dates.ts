@@ -1,9 +1,7 @@
-// One module per function: the package index loads all of date-fns (about 0.2 s of every start).
+// One module per function: the package index loads all of date-fns (about 0.2 s of every start),
+// and its parse/format pull in the locale machinery (50 ms more), so ISO text is handled here.
 import { addDays as addDaysToDate } from 'date-fns/addDays';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
-import { format } from 'date-fns/format';
-import { isValid } from 'date-fns/isValid';
-import { parse } from 'date-fns/parse';
 
 /** A calendar date as `YYYY-MM-DD`. Game dates stay strings everywhere to avoid time-zone traps. */
 export type IsoDate = string;
@@ -13,9 +11,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Parses `YYYY-MM-DD` strictly (2022-02-30 is rejected); returns null when it is not a real date. */
 export function parseIsoDate(text: string): IsoDate | null {
   if (!ISO_DATE.test(text)) return null;
-  const date = parse(text, 'yyyy-MM-dd', new Date(2000, 0, 1));
-  if (!isValid(date) || format(date, 'yyyy-MM-dd') !== text) return null;
-  return text;
+  // A real date survives the round trip through the calendar (2022-02-30 comes back as 03-02).
+  return toIso(toLocal(text)) === text ? text : null;
 }
 
 /** Local midnight of an ISO date. Built from its parts: planning calls this tens of thousands of times. */
