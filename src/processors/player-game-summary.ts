@@ -93,14 +93,15 @@ LEFT JOIN prop_lines AS l ON l.game_date = r.game_date AND l.player_lookup = r.p
 LEFT JOIN shot_zones AS z ON z.game_date = r.game_date AND z.player_lookup = r.player_lookup AND r.is_active`;
   },
   check(d, rows) {
-    const day = d.param('__day', 'DATE');
-    return `WITH final_games AS (${finalGamesSql(d, day, day)}),
+    const from = d.param('__from', 'DATE');
+    const to = d.param('__to', 'DATE');
+    return `WITH final_games AS (${finalGamesSql(d, from, to)}),
   team_games AS (${TEAM_GAMES_SQL}),
   active AS (
     SELECT game_id, team_abbr, COUNTIF(is_active) AS players
-    FROM ${rows} WHERE game_date = ${day} GROUP BY game_id, team_abbr
+    FROM ${rows} WHERE game_date BETWEEN ${from} AND ${to} GROUP BY game_id, team_abbr
   )
-SELECT tg.team_abbr || ' in ' || tg.game_id || ' has ' || ${d.cast('COALESCE(a.players, 0)', 'STRING')} || ' active players' AS problem
+SELECT tg.game_date AS day, tg.team_abbr || ' in ' || tg.game_id || ' has ' || ${d.cast('COALESCE(a.players, 0)', 'STRING')} || ' active players' AS problem
 FROM team_games AS tg LEFT JOIN active AS a ON a.game_id = tg.game_id AND a.team_abbr = tg.team_abbr
 WHERE COALESCE(a.players, 0) < 8`;
   },

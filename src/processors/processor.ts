@@ -42,9 +42,10 @@ export interface ProcessorDefinition {
   /** The day's rows (`$start..$end`), every column of `table`. */
   select(dialect: SqlDialect): string;
   /**
-   * Optional query over the day's new rows returning one row per violation (`problem` column).
-   * `rows` names the relation holding them: the table itself on DuckDB (read inside the write's
-   * transaction), the produced rows inside BigQuery's write job.
+   * Optional query over the new rows of the days `$__from`..`$__to` returning one row per violation:
+   * `day` (the date it concerns) and `problem`. A range, not a day, so a batch of days is checked
+   * in one statement. `rows` names the relation holding them: the table itself on DuckDB (read
+   * inside the write's transaction), the produced rows inside BigQuery's write job.
    */
   check?(dialect: SqlDialect, rows: string): string;
 }

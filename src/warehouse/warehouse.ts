@@ -18,9 +18,9 @@ export interface DayReplace {
   /** Fewer rows than this fails the day as `invalid-data` (0 rows is never a success). */
   minRows: number;
   /**
-   * Optional query over the new rows that returns one row per violation with a `problem` column;
-   * any row fails the day. Given the relation the engine holds the new rows in (see
-   * ProcessorDefinition.check).
+   * Optional query over the new rows of `$__from`..`$__to` (here both the day) that returns one row
+   * per violation (`day`, `problem`); any row fails the day. Given the relation the engine holds
+   * the new rows in (see ProcessorDefinition.check).
    */
   check?: (rows: string) => string;
   /** Let a day be replaced by fewer than half of its current rows. */
@@ -55,7 +55,7 @@ export interface DaysReplace {
   params: SqlParams;
   /** Minimum rows per day. */
   minRows: ReadonlyMap<string, number>;
-  /** As in DayReplace, run once per day with `$__day`. */
+  /** As in DayReplace, run once for the batch (`$__from` the first day, `$__to` the last). */
   check?: (rows: string) => string;
   allowShrink: boolean;
   alsoInsert?: { table: TableDef; rows: (results: ReadonlyMap<string, DayReplaceResult>) => readonly Row[] };

@@ -24,6 +24,8 @@ const PARAMS: Record<string, ColumnType> = {
   end: 'DATE',
   season_start: 'DATE',
   __day: 'DATE',
+  __from: 'DATE',
+  __to: 'DATE',
   from: 'DATE',
   to: 'DATE',
   since: 'TIMESTAMP',

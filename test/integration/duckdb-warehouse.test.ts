@@ -76,12 +76,40 @@ describe('DuckDB warehouse', () => {
     await expect(attempt(`${newRows(9)} UNION ALL ${newRows(1)}`)).rejects.toThrow(/1 duplicate keys/);
     await expect(attempt(newRows(9), 12)).rejects.toThrow(/produced 9 rows for 2022-01-05, expected at least 12/);
     await expect(attempt(newRows(0), 1)).rejects.toBeInstanceOf(OutputGuardError);
-    await expect(attempt(newRows(9), 1, (rows) => `SELECT 'value ' || value AS problem FROM ${rows} WHERE game_date = CAST($__day AS DATE) AND value > 7`)).rejects.toThrow(
+    await expect(attempt(newRows(9), 1, (rows) => `SELECT game_date AS day, 'value ' || value AS problem FROM ${rows} WHERE game_date BETWEEN CAST($__from AS DATE) AND CAST($__to AS DATE) AND value > 7`)).rejects.toThrow(
       /1 check failure\(s\): value 8/,
     );
     await expect(attempt('SELECT no_such_column FROM nba_analytics.guarded')).rejects.toThrow(/no_such_column/);
     expect(await rowsOn('2022-01-05')).toHaveLength(10);
     expect(await warehouse.query(`SELECT * FROM nba_reference.processor_run_history`)).toEqual([]);
+  });
+
+  it('replaces a batch of days in one statement, its check run once for the batch and charged to the day it names', async () => {
+    const rows = (day: string, count: number, bad = -1) => `SELECT DATE '${day}' AS game_date, 'b' || i AS id, CASE WHEN i = ${bad} THEN 99 ELSE i END AS value FROM range(${count}) t(i)`;
+    const check = (relation: string) =>
+      `SELECT game_date AS day, 'value ' || value AS problem FROM ${relation} WHERE game_date BETWEEN CAST($__from AS DATE) AND CAST($__to AS DATE) AND value > 50`;
+    const batch = (selectSql: string) =>
+      warehouse.replaceDays({ table: dayTable, dates: ['2022-01-05', '2022-01-06'], selectSql, params: {}, minRows: new Map([['2022-01-05', 1], ['2022-01-06', 1]]), check, allowShrink: true });
+    await expect(batch(`${rows('2022-01-05', 4)} UNION ALL ${rows('2022-01-06', 5, 2)}`)).rejects.toThrow(/2022-01-06: 1 check failure\(s\): value 99/);
+    expect(await rowsOn('2022-01-06')).toEqual(['keep0', 'keep1', 'keep2']);
+    const results = await batch(`${rows('2022-01-05', 4)} UNION ALL ${rows('2022-01-06', 5)}`);
+    expect([...results]).toEqual([['2022-01-05', { rowsWritten: 4, previousRows: 10 }], ['2022-01-06', { rowsWritten: 5, previousRows: 3 }]]);
+  });
+
+  it('puts many rows in by name, also into an older table whose columns came in another order', async () => {
+    const wide = defineTable({ dataset: 'nba_reference', name: 'wide', dateColumn: 'day', key: ['id'], columns: [...cols('day', 'DATE'), ...cols('id', 'STRING'), ...cols('tags', 'ARRAY<STRING>'), ...cols('n', 'INT64')] });
+    // An older file: the table lacks `tags`, which ensureTables then adds at the end.
+    await warehouse.execute('CREATE TABLE nba_reference.wide (day DATE, id VARCHAR, n BIGINT)');
+    await warehouse.ensureTables([wide]);
+    const rows = Array.from({ length: 60 }, (_, i) => ({ day: '2022-01-05', id: `r${i}`, tags: i % 2 ? ['a', 'b'] : null, n: i }));
+    await warehouse.insertRows(wide, rows);
+    const fresh = defineTable({ ...wide, name: 'wide_fresh' });
+    await warehouse.ensureTables([fresh]);
+    await warehouse.insertRows(fresh, rows);
+    for (const name of ['wide', 'wide_fresh']) {
+      const back = await warehouse.query(`SELECT CAST(day AS VARCHAR) AS day, id, tags, n FROM nba_reference.${name} WHERE id IN ('r0', 'r7') ORDER BY n`);
+      expect(back, name).toEqual([{ day: '2022-01-05', id: 'r0', tags: null, n: 0 }, { day: '2022-01-05', id: 'r7', tags: ['a', 'b'], n: 7 }]);
+    }
   });
 
   it('lets a day shrink with --allow-shrink', async () => {

@@ -259,7 +259,8 @@ export class BigQueryWarehouse implements Warehouse {
     const key = `${qualifiedName(table)}\u0000${write.selectSql}`;
     let sql = this.daySql.get(key);
     if (sql === undefined) this.daySql.set(key, (sql = guardedDaySql(this.dialect, { ...write, layout: this.layouts.get(qualifiedName(table)) })));
-    const params = { ...write.params, __day: date, __min_rows: write.minRows, __allow_shrink: write.allowShrink };
+    // The check covers `$__from`..`$__to`: here both are the day.
+    const params = { ...write.params, __day: date, __from: date, __to: date, __min_rows: write.minRows, __allow_shrink: write.allowShrink };
     this.paramTypes.set('__day', 'DATE');
     const [job] = await this.client.createQueryJob({
       ...this.jobOptions(sql, params, { ...write.labels, processor: table.name, date }),
