@@ -77,7 +77,7 @@ const variants = {
     for (const p of [...phase3, ...phase4]) await runBackfill(request([p], 1), services(w));
   }),
   // As `backfill run` does it: both phases in one pipelined plan.
-  default: () => withCopy('default', 31, async (w) => {
+  default: () => withCopy('default', undefined, async (w) => {
     await runBackfill({ ...request([...phase3, ...phase4], 4), upstreamOf: (name) => crossPhaseUpstream(name) }, services(w));
   }),
   set_based: () => withCopy('set', 1, async (w) => {

@@ -59,6 +59,7 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
       path: globals.db,
       readOnly: access.readOnly,
       connections: Math.max(globals.concurrency, 2),
+      batchDays: globals.batchDays,
     });
     return faults ? new FaultyWarehouse(warehouse, faults) : warehouse;
   } catch (error) {

@@ -12,6 +12,8 @@ export interface GlobalOptions {
   dryRun: boolean;
   json: boolean;
   concurrency: number;
+  /** DuckDB: at most this many game dates per statement (undefined: the engine's default, a season). */
+  batchDays?: number;
   force: boolean;
   allowShrink: boolean;
   allowRecent: boolean;
@@ -41,6 +43,7 @@ export function addGlobalOptions(program: Command): Command {
     .option('--dry-run', 'print the plan and check inputs; write nothing anywhere', false)
     .option('--json', 'print exactly one JSON document on stdout', false)
     .option('--concurrency <n>', 'concurrent (processor, date) pairs, 1 to 64 (default 4 on DuckDB, 16 on BigQuery)')
+    .option('--batch-days <n>', 'DuckDB: at most N game dates of a processor per statement, 1 to 366 (default: its season)')
     .option('--force', 'reprocess pairs that are up to date', false)
     .option('--allow-shrink', 'let a day be replaced by fewer than half its rows', false)
     .option('--allow-recent', 'allow dates of the last two days (the live pipeline writes them too)', false)
@@ -64,6 +67,7 @@ const raw = z.object({
   dryRun: z.boolean(),
   json: z.boolean(),
   concurrency: z.string().optional(),
+  batchDays: z.string().optional(),
   force: z.boolean(),
   allowShrink: z.boolean(),
   allowRecent: z.boolean(),
@@ -94,6 +98,12 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     const n = concurrency.safeParse(v.concurrency.trim() === '' ? 'x' : v.concurrency);
     if (!n.success) throw new UsageError(`invalid --concurrency '${v.concurrency}': expected an integer from 1 to 64`);
     parallel = n.data;
+  }
+  let batchDays: number | undefined;
+  if (v.batchDays !== undefined) {
+    const n = z.coerce.number().int().min(1).max(366).safeParse(v.batchDays.trim() === '' ? 'x' : v.batchDays);
+    if (!n.success) throw new UsageError(`invalid --batch-days '${v.batchDays}': expected an integer from 1 to 366`);
+    batchDays = n.data;
   }
   let rateLimitWaitMs: number | undefined;
   if (v.rateLimitWait !== undefined) {
@@ -137,6 +147,7 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     dryRun: v.dryRun,
     json: v.json,
     concurrency: parallel,
+    batchDays,
     force: v.force,
     allowShrink: v.allowShrink,
     allowRecent: v.allowRecent,
@@ -162,6 +173,7 @@ export function globalArgs(options: GlobalOptions): string[] {
   if (options.datasetPrefix) args.push('--dataset-prefix', options.datasetPrefix);
   const defaultConcurrency = options.warehouse === 'bigquery' ? 16 : 4;
   if (options.concurrency !== defaultConcurrency) args.push('--concurrency', String(options.concurrency));
+  if (options.warehouse === 'duckdb' && options.batchDays !== undefined) args.push('--batch-days', String(options.batchDays));
   if (options.maxBytesBilled !== undefined) args.push('--max-bytes-billed', String(options.maxBytesBilled));
   if (options.allowShrink) args.push('--allow-shrink');
   if (options.allowRecent) args.push('--allow-recent');

@@ -116,7 +116,7 @@ describe('backfill phase3 on the sample season', () => {
 describe('Ctrl-C', () => {
   it('lets in-flight dates finish, prints the summary with a retry command, exits 130, and the retry finishes the range', async () => {
     const db = sample.copy('interrupted');
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), '--db', db, '--concurrency', '1', 'phase3', 'player_game_summary', '--start-date', '2021-10-19', '--end-date', '2021-12-31'], {
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), '--db', db, '--concurrency', '1', '--batch-days', '7', 'phase3', 'player_game_summary', '--start-date', '2021-10-19', '--end-date', '2021-12-31'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -137,7 +137,7 @@ describe('Ctrl-C', () => {
     expect(stderr).toMatch(/stopping: letting in-flight dates finish/);
     expect(stdout).toMatch(/interrupted in .*not run/);
     const retry = /Retry: (backfill .*)/.exec(stdout)?.[1];
-    expect(retry).toMatch(/--concurrency 1 phase3 player_game_summary --dates \d{4}-\d{2}-\d{2},/);
+    expect(retry).toMatch(/--concurrency 1 --batch-days 7 phase3 player_game_summary --dates \d{4}-\d{2}-\d{2},/);
     const args = (retry as string).split(' ').slice(1);
     // status names the resume point: the first date not done, and the command that resumes from it.
     const firstUndone = /--dates (\d{4}-\d{2}-\d{2})/.exec(retry as string)?.[1];

@@ -20,7 +20,13 @@ export interface DuckDbOptions {
   batchDays?: number;
 }
 
-const DEFAULT_BATCH_DAYS = 31;
+/**
+ * Dates per statement: in practice a processor's whole season (batches never cross a season).
+ * On an embedded engine each statement's fixed cost outweighs a day's work; measured here with
+ * four sample seasons' `run`: 44.5 s and 816 MB peak at a season per statement, 59.9 s and 913 MB
+ * at 31 days. A failing batch is split in halves until the failing dates run alone.
+ */
+const DEFAULT_BATCH_DAYS = 366;
 /** From this many rows on, rows go in through the appender (see insertOn). */
 const APPEND_FROM = 50;
 
