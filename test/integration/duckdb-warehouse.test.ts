@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -110,6 +111,18 @@ describe('DuckDB warehouse', () => {
       const back = await warehouse.query(`SELECT CAST(day AS VARCHAR) AS day, id, tags, n FROM nba_reference.${name} WHERE id IN ('r0', 'r7') ORDER BY n`);
       expect(back, name).toEqual([{ day: '2022-01-05', id: 'r0', tags: null, n: 0 }, { day: '2022-01-05', id: 'r7', tags: ['a', 'b'], n: 7 }]);
     }
+  });
+
+  it('folds the write-ahead log into the file once it passes the threshold, so close has little left to do', async () => {
+    const write = (w: DuckDbWarehouse) => w.replaceDay({ table: dayTable, date: '2022-01-05', selectSql: newRows(8), params: {}, minRows: 1, allowShrink: true });
+    const walBytes = () => (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
+    await write(warehouse);
+    expect(walBytes()).toBeGreaterThan(0);
+    await warehouse.close();
+    warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false, checkpointBytes: 1 });
+    await write(warehouse);
+    expect(walBytes()).toBe(0);
+    expect(await rowsOn('2022-01-05')).toHaveLength(8);
   });
 
   it('lets a day shrink with --allow-shrink', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorClass } from '../../vocabulary.js';
@@ -16,8 +16,10 @@ export interface DuckDbOptions {
   readOnly: boolean;
   /** Connections handed out at once (concurrent statements). Default 4. */
   connections?: number;
-  /** Most days one statement replaces. Default 31: on DuckDB a statement's fixed cost dominates a day's work. */
+  /** Most days one statement replaces. Default: a season (see DEFAULT_BATCH_DAYS). */
   batchDays?: number;
+  /** Fold the write-ahead log into the file once it is this large (default 16 MiB; see checkpointIfLarge). */
+  checkpointBytes?: number;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface DuckDbOptions {
  * at 31 days. A failing batch is split in halves until the failing dates run alone.
  */
 const DEFAULT_BATCH_DAYS = 366;
+/** The write-ahead log is folded into the file once it is this large (DuckDB's own threshold). */
+const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 /** From this many rows on, rows go in through the appender (see insertOn). */
 const APPEND_FROM = 50;
 
@@ -43,6 +47,7 @@ export class DuckDbWarehouse implements Warehouse {
   private readonly idle: DuckDBConnection[] = [];
   /** Whether a table's columns are its definition's, in order (see insertOn); reset by ensureTables. */
   private readonly columnOrder = new Map<string, boolean>();
+  private checkpointing = false;
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
   private created = 0;
   private closed = false;
@@ -54,6 +59,7 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly fileKey: string | undefined,
     connections: number,
     batchDays: number,
+    private readonly checkpointBytes: number,
   ) {
     this.maxConcurrency = connections;
     this.batchDays = batchDays;
@@ -91,6 +97,7 @@ export class DuckDbWarehouse implements Warehouse {
       fileKey,
       Math.max(1, options.connections ?? 4),
       Math.max(1, options.batchDays ?? DEFAULT_BATCH_DAYS),
+      options.checkpointBytes ?? WAL_CHECKPOINT_BYTES,
     );
     if (target === ':memory:' || !options.readOnly) {
       for (const dataset of DATASETS) await warehouse.execute(`CREATE SCHEMA IF NOT EXISTS ${dataset}`);
@@ -365,12 +372,37 @@ export class DuckDbWarehouse implements Warehouse {
       try {
         const result = await work(conn);
         await conn.run('COMMIT');
+        await this.checkpointIfLarge(conn);
         return result;
       } catch (error) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
     });
+  }
+
+  /**
+   * Folds the write-ahead log into the file once it has grown past `checkpointBytes`. With
+   * writers always busy DuckDB's own checkpoint rarely gets its turn, and one checkpoint of a
+   * whole run at close raised the peak memory of a four-season run by about 200 MB.
+   */
+  private async checkpointIfLarge(conn: DuckDBConnection): Promise<void> {
+    if (!this.fileKey || this.checkpointing) return;
+    let size = 0;
+    try {
+      size = statSync(`${this.fileKey}.wal`).size;
+    } catch {
+      return; // no log: nothing to fold in
+    }
+    if (size < this.checkpointBytes) return;
+    this.checkpointing = true;
+    try {
+      await conn.run('CHECKPOINT');
+    } catch {
+      // Another checkpoint or a conflicting writer: the next commit tries again, close() at the latest.
+    } finally {
+      this.checkpointing = false;
+    }
   }
 
   private async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
