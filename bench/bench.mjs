@@ -55,20 +55,30 @@ const request = (processors, concurrency) => ({
 });
 const services = (warehouse) => ({ warehouse, logger, runId: `bench-${Date.now()}`, stopSwitch: {} });
 
+/** Times `work_` on a fresh copy of the sample file, closing included (the data is then in the file). */
 async function withCopy(name, batchDays, work_) {
   const file = join(work, `${name}.duckdb`);
   copyFileSync(template, file);
-  const warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false, connections: 4, batchDays });
   try {
     const t0 = performance.now();
-    await work_(warehouse);
+    const warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false, connections: 4, batchDays });
+    try {
+      await work_(warehouse);
+    } finally {
+      await warehouse.close();
+    }
     const ms = performance.now() - t0;
+    const reader = await DuckDbWarehouse.open({ path: file, readOnly: true });
     const rows = {};
-    for (const p of PROCESSORS) rows[p.name] = Number((await warehouse.query(`SELECT COUNT(*) AS n FROM ${warehouse.dialect.table(p.table)}`))[0]?.n ?? 0);
+    try {
+      for (const p of PROCESSORS) rows[p.name] = Number((await reader.query(`SELECT COUNT(*) AS n FROM ${reader.dialect.table(p.table)}`))[0]?.n ?? 0);
+    } finally {
+      await reader.close();
+    }
     return { ms, rows };
   } finally {
-    await warehouse.close();
     rmSync(file, { force: true });
+    rmSync(`${file}.wal`, { force: true });
   }
 }
 
