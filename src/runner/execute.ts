@@ -45,8 +45,9 @@ const BREAKER_WINDOW = 10;
 
 /**
  * Runs a plan: records rule skips and plan-time failures in one batch, then runs the pairs with
- * bounded concurrency, oldest date first (an earlier phase a few dates ahead). A pair waits for its same-date upstream in the plan; a
- * failure blocks only that date's downstream pairs. Never throws for a pair's failure.
+ * bounded concurrency, oldest date first (an earlier phase a few dates ahead). A pair waits for
+ * its same-date upstream in the plan; a failure blocks only that date's downstream pairs. Never
+ * throws for a pair's failure.
  */
 export async function executePlan(items: readonly PlanItem[], options: ExecuteOptions): Promise<ExecutionResult> {
   const { warehouse, logger, stopSwitch } = options;
