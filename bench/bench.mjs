@@ -194,7 +194,6 @@ async function simulateBigQuery() {
       after_writes_ms: Math.round(wallStart + oursMs - lastWrite - SIM_LATENCY_MS),
       jobs_after_writes: real.filter((q) => q.at > lastWrite).length,
     };
-    (await import("node:fs")).writeFileSync("/tmp/jobs.json", JSON.stringify(standIn.received.map((r) => ({ t: r.at - wallStart, m: r.method, p: r.path.replace(/.*projects\/[^/]*/, ""), sql: String(r.body?.configuration?.query?.query ?? r.body?.query ?? "").slice(0, 90), id: r.body?.jobReference?.jobId }))));
     const pairs = (names) => names.map((n) => succeeded.filter((o) => o.processor === n).length);
     // The seed: Phase 3's processors in parallel, each a date at a time; then Phase 4's one after another.
     const seedMs = Math.max(...pairs(phase3.map((p) => p.name))) * SEED_JOBS_PER_PAIR * SIM_LATENCY_MS
