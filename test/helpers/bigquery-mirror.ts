@@ -4,6 +4,7 @@ import { inputStatsSql } from '../../src/runner/fingerprint.js';
 import { latestStatesSql } from '../../src/runner/history.js';
 import { CHECKS } from '../../src/validation/checks.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
+import { tableResource } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { SqlDialect } from '../../src/warehouse/dialect.js';
 import type { TableDef } from '../../src/warehouse/schema.js';
@@ -77,15 +78,7 @@ export async function duckDbMirror(
   };
 }
 
-/** REST metadata of a table as the tool would create it: day-partitioned on its date column. */
+/** REST metadata of a table as the tool creates it (tables.insert's body). */
 export function tableMetadata(table: TableDef): TableMetadata {
-  return {
-    schema: {
-      fields: table.columns.map((c) => {
-        const array = /^ARRAY<(\w+)>$/.exec(c.type);
-        return array ? { name: c.name, type: array[1] as string, mode: 'REPEATED' } : { name: c.name, type: c.type, mode: 'NULLABLE' };
-      }),
-    },
-    timePartitioning: { type: 'DAY', field: table.dateColumn },
-  };
+  return tableResource(table);
 }
