@@ -60,6 +60,7 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
       readOnly: access.readOnly,
       connections: Math.max(globals.concurrency, 2),
       batchDays: globals.batchDays,
+      onNotice: (message) => context.out.note(message),
     });
     return faults ? new FaultyWarehouse(warehouse, faults) : warehouse;
   } catch (error) {

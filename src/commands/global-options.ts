@@ -16,6 +16,7 @@ export interface GlobalOptions {
   batchDays?: number;
   force: boolean;
   allowShrink: boolean;
+  allowDropKeys: boolean;
   allowRecent: boolean;
   logFile?: string;
   quiet: boolean;
@@ -46,6 +47,7 @@ export function addGlobalOptions(program: Command): Command {
     .option('--batch-days <n>', 'DuckDB: at most N game dates of a processor per statement, 1 to 366 (default: its season)')
     .option('--force', 'reprocess pairs that are up to date', false)
     .option('--allow-shrink', 'let a day be replaced by fewer than half its rows', false)
+    .option('--allow-drop-keys', 'let a day write remove stored keys it does not produce', false)
     .option('--allow-recent', 'allow dates of the last two days (the live pipeline writes them too)', false)
     .option('--log-file <path>', 'write the JSON log here (default .backfill/logs/<run id>.log)')
     .option('--quiet', 'print only the summary', false)
@@ -70,6 +72,7 @@ const raw = z.object({
   batchDays: z.string().optional(),
   force: z.boolean(),
   allowShrink: z.boolean(),
+  allowDropKeys: z.boolean(),
   allowRecent: z.boolean(),
   logFile: z.string().optional(),
   quiet: z.boolean(),
@@ -150,6 +153,7 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
     batchDays,
     force: v.force,
     allowShrink: v.allowShrink,
+    allowDropKeys: v.allowDropKeys,
     allowRecent: v.allowRecent,
     logFile: v.logFile,
     quiet: v.quiet,
@@ -176,6 +180,7 @@ export function globalArgs(options: GlobalOptions): string[] {
   if (options.warehouse === 'duckdb' && options.batchDays !== undefined) args.push('--batch-days', String(options.batchDays));
   if (options.maxBytesBilled !== undefined) args.push('--max-bytes-billed', String(options.maxBytesBilled));
   if (options.allowShrink) args.push('--allow-shrink');
+  if (options.allowDropKeys) args.push('--allow-drop-keys');
   if (options.allowRecent) args.push('--allow-recent');
   return args;
 }

@@ -59,6 +59,7 @@ export class RunSession {
       includePlayoffs: calendar.includePlayoffs,
       schedule: calendar.schedule,
       allowShrink: globals.allowShrink,
+      allowDropKeys: globals.allowDropKeys,
       concurrency: globals.concurrency,
       policy: {
         ...DEFAULT_RETRY_POLICY,

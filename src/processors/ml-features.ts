@@ -44,7 +44,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   feature('shot_zone_mismatch_score', PCF, 'f.shot_zone_mismatch_score', 0),
   feature('pace_score', PCF, 'f.pace_score', 0),
   feature('usage_spike_score', PCF, 'f.usage_spike_score', 0),
-  feature('rest_advantage', UTGC, 'GREATEST(-2, LEAST(2, u.days_rest - o.days_rest))', 0),
+  feature('rest_advantage', UTGC, 'GREATEST(-2, LEAST(2, u.days_rest - o.team_days_rest))', 0),
   feature('minutes_avg_last_10', PDC, 'c.minutes_avg_last_10', 28, true),
   feature('usage_rate_last_10', PDC, 'c.usage_rate_last_10', 20),
   feature('ts_pct_last_10', PDC, 'c.ts_pct_last_10', 0.55),

@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { playerGameSummaryTable } from './player-game-summary.js';
 import { playerShotZoneAnalysisTable } from './player-shot-zone-analysis.js';
 import { defineProcessor } from './processor.js';
@@ -11,12 +12,11 @@ import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 
 const PLAYER_WINDOW = 10;
 
-export const playerCompositeFactorsTable = defineTable({
+export const playerCompositeFactorsTable = platformTable({
   dataset: 'nba_precompute',
   name: 'player_composite_factors',
-  dateColumn: 'game_date',
   key: ['player_lookup'],
-  columns: [
+  produced: [
     ...cols('game_date', 'DATE'),
     ...cols('season_year', 'INT64'),
     ...cols('game_id player_lookup team_abbr opponent_team_abbr', 'STRING'),

@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { playerGameSummaryTable } from './player-game-summary.js';
 import { playerShotZoneAnalysisTable } from './player-shot-zone-analysis.js';
@@ -10,12 +11,11 @@ import { upcomingPlayerGameContextTable } from './upcoming-player-game-context.j
 
 const PLAYER_WINDOW = 10;
 
-export const playerDailyCacheTable = defineTable({
+export const playerDailyCacheTable = platformTable({
   dataset: 'nba_precompute',
   name: 'player_daily_cache',
-  dateColumn: 'cache_date',
   key: ['player_lookup'],
-  columns: [
+  produced: [
     ...cols('cache_date', 'DATE'),
     ...cols('season_year', 'INT64'),
     ...cols('game_id player_lookup team_abbr opponent_team_abbr', 'STRING'),

@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import {
   bettingprosPlayerPointsProps,
   bigdataballPlayByPlay,
@@ -11,12 +12,11 @@ import { PLAYER_SOURCES, resolvedPlayersCtes, sourceTierSql } from './sql/player
 import { propLinesCtes } from './sql/prop-lines.js';
 import { zoneCountsSql } from './sql/shot-zones.js';
 
-export const playerGameSummaryTable = defineTable({
+export const playerGameSummaryTable = platformTable({
   dataset: 'nba_analytics',
   name: 'player_game_summary',
-  dateColumn: 'game_date',
   key: ['player_lookup'],
-  columns: [
+  produced: [
     ...cols('game_id nba_game_id', 'STRING'),
     ...cols('game_date', 'DATE'),
     ...cols('season_year', 'INT64'),
@@ -33,7 +33,7 @@ export const playerGameSummaryTable = defineTable({
     ...cols('paint_attempts paint_makes mid_range_attempts mid_range_makes three_attempts_pbp three_makes_pbp', 'INT64'),
     ...cols('has_complete_shot_zones', 'BOOL'),
     ...cols('usage_rate ts_pct efg_pct points_line margin', 'FLOAT64'),
-    ...cols('over_under_result line_source primary_source_used', 'STRING'),
+    ...cols('over_under_result points_line_source primary_source_used', 'STRING'),
     ...cols('win_flag', 'BOOL'),
     ...cols('data_quality_tier', 'STRING'),
     ...cols('processed_at', 'TIMESTAMP'),
@@ -82,7 +82,7 @@ SELECT r.game_id, r.nba_game_id, r.game_date, ${seasonYearSql('r.game_date')} AS
   CASE WHEN r.is_active AND l.points_line IS NOT NULL THEN r.points - l.points_line END AS margin,
   CASE WHEN NOT r.is_active OR l.points_line IS NULL OR r.points IS NULL THEN NULL
        WHEN r.points > l.points_line THEN 'OVER' WHEN r.points < l.points_line THEN 'UNDER' ELSE 'PUSH' END AS over_under_result,
-  l.line_source, r.source AS primary_source_used,
+  l.line_source AS points_line_source, r.source AS primary_source_used,
   CASE WHEN t.points IS NULL OR o.points IS NULL THEN NULL ELSE t.points > o.points END AS win_flag,
   ${sourceTierSql('r.source')} AS data_quality_tier,
   ${d.currentTimestamp()} AS processed_at

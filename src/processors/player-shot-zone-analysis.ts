@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { playerGameSummaryTable } from './player-game-summary.js';
 import { defineProcessor } from './processor.js';
@@ -8,12 +9,11 @@ import { analysisDatesSql, qualityTierSql } from './sql/windows.js';
 /** Played games in the player window, and the completeness denominator. */
 export const PLAYER_ZONE_WINDOW = 10;
 
-export const playerShotZoneAnalysisTable = defineTable({
+export const playerShotZoneAnalysisTable = platformTable({
   dataset: 'nba_precompute',
   name: 'player_shot_zone_analysis',
-  dateColumn: 'analysis_date',
   key: ['player_lookup'],
-  columns: [
+  produced: [
     ...cols('analysis_date', 'DATE'),
     ...cols('season_year', 'INT64'),
     ...cols('player_lookup', 'STRING'),

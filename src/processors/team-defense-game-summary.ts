@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { bigdataballPlayByPlay, nbacSchedule, nbacTeamBoxscore } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
 import { finalGamesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
@@ -6,12 +7,11 @@ import { PLAYER_SOURCES, resolvedPlayersCtes } from './sql/player-source.js';
 import { zoneCountsSql } from './sql/shot-zones.js';
 import { paceSql, teamStatsCtes } from './sql/team-source.js';
 
-export const teamDefenseGameSummaryTable = defineTable({
+export const teamDefenseGameSummaryTable = platformTable({
   dataset: 'nba_analytics',
   name: 'team_defense_game_summary',
-  dateColumn: 'game_date',
   key: ['defending_team_abbr'],
-  columns: [
+  produced: [
     ...cols('game_id nba_game_id', 'STRING'),
     ...cols('game_date', 'DATE'),
     ...cols('season_year', 'INT64'),
@@ -19,7 +19,7 @@ export const teamDefenseGameSummaryTable = defineTable({
     ...cols('home_game', 'BOOL'),
     ...cols(
       'points_allowed opp_fg_makes opp_fg_attempts opp_three_pt_makes opp_three_pt_attempts opp_ft_makes opp_ft_attempts ' +
-        'opp_offensive_rebounds opp_rebounds opp_assists opp_turnovers turnovers_forced fouls_committed steals blocks defensive_rebounds',
+        'opp_offensive_rebounds opp_rebounds opp_assists turnovers_forced fouls_committed steals blocks defensive_rebounds',
       'INT64',
     ),
     ...cols('opp_paint_attempts opp_paint_makes opp_mid_range_attempts opp_mid_range_makes', 'INT64'),
@@ -62,7 +62,7 @@ SELECT tg.game_id, tg.nba_game_id, tg.game_date, ${seasonYearSql('tg.game_date')
   o.three_pt_makes AS opp_three_pt_makes, o.three_pt_attempts AS opp_three_pt_attempts,
   o.ft_makes AS opp_ft_makes, o.ft_attempts AS opp_ft_attempts, o.offensive_rebounds AS opp_offensive_rebounds,
   o.offensive_rebounds + o.defensive_rebounds AS opp_rebounds, o.assists AS opp_assists,
-  o.turnovers AS opp_turnovers, o.turnovers AS turnovers_forced,
+  o.turnovers AS turnovers_forced,
   s.personal_fouls AS fouls_committed, s.steals, s.blocks, s.defensive_rebounds,
   z.paint_attempts AS opp_paint_attempts, z.paint_makes AS opp_paint_makes,
   z.mid_range_attempts AS opp_mid_range_attempts, z.mid_range_makes AS opp_mid_range_makes,

@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
 import { completenessSql, finalGamesSql, rangeParams, seasonYearSql } from './sql/common.js';
@@ -10,12 +11,11 @@ export const TEAM_ZONE_WINDOW = 15;
 /** League FG% per zone used when fewer than 10 teams have zone data (the seed's defaults). */
 const LEAGUE_DEFAULTS = { paint: 0.58, mid_range: 0.41, three_pt: 0.355 };
 
-export const teamDefenseZoneAnalysisTable = defineTable({
+export const teamDefenseZoneAnalysisTable = platformTable({
   dataset: 'nba_precompute',
   name: 'team_defense_zone_analysis',
-  dateColumn: 'analysis_date',
   key: ['team_abbr'],
-  columns: [
+  produced: [
     ...cols('analysis_date', 'DATE'),
     ...cols('season_year', 'INT64'),
     ...cols('team_abbr', 'STRING'),

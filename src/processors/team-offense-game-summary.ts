@@ -1,16 +1,16 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule, nbacTeamBoxscore } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
 import { finalGamesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
 import { paceSql, teamStatsCtes } from './sql/team-source.js';
 import { PLAYER_SOURCES, resolvedPlayersCtes } from './sql/player-source.js';
 
-export const teamOffenseGameSummaryTable = defineTable({
+export const teamOffenseGameSummaryTable = platformTable({
   dataset: 'nba_analytics',
   name: 'team_offense_game_summary',
-  dateColumn: 'game_date',
   key: ['team_abbr'],
-  columns: [
+  produced: [
     ...cols('game_id nba_game_id', 'STRING'),
     ...cols('game_date', 'DATE'),
     ...cols('season_year', 'INT64'),
@@ -18,7 +18,7 @@ export const teamOffenseGameSummaryTable = defineTable({
     ...cols('home_game', 'BOOL'),
     ...cols(
       'points_scored fg_makes fg_attempts three_pt_makes three_pt_attempts ft_makes ft_attempts ' +
-        'offensive_rebounds defensive_rebounds total_rebounds assists steals blocks turnovers personal_fouls',
+        'offensive_rebounds defensive_rebounds rebounds assists steals blocks turnovers personal_fouls',
       'INT64',
     ),
     ...cols('team_minutes possessions offensive_rating pace ts_pct', 'FLOAT64'),
@@ -56,7 +56,7 @@ export const teamOffenseGameSummary = defineProcessor({
 SELECT tg.game_id, tg.nba_game_id, tg.game_date, ${seasonYearSql('tg.game_date')} AS season_year,
   tg.team_abbr, tg.opponent_team_abbr, tg.home_game,
   s.points AS points_scored, s.fg_makes, s.fg_attempts, s.three_pt_makes, s.three_pt_attempts, s.ft_makes, s.ft_attempts,
-  s.offensive_rebounds, s.defensive_rebounds, s.offensive_rebounds + s.defensive_rebounds AS total_rebounds,
+  s.offensive_rebounds, s.defensive_rebounds, s.offensive_rebounds + s.defensive_rebounds AS rebounds,
   s.assists, s.steals, s.blocks, s.turnovers, s.personal_fouls,
   ROUND(s.team_minutes, 2) AS team_minutes,
   ROUND(s.possessions_exact, 2) AS possessions,

@@ -1,4 +1,5 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { bettingprosPlayerPointsProps, nbacSchedule, oddsApiPlayerPointsProps } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
 import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
@@ -8,12 +9,11 @@ import { propLinesCtes } from './sql/prop-lines.js';
 /** The main window of the player context: the last 10 played games. */
 export const PLAYER_WINDOW = 10;
 
-export const upcomingPlayerGameContextTable = defineTable({
+export const upcomingPlayerGameContextTable = platformTable({
   dataset: 'nba_analytics',
   name: 'upcoming_player_game_context',
-  dateColumn: 'game_date',
   key: ['player_lookup'],
-  columns: [
+  produced: [
     ...cols('game_id nba_game_id', 'STRING'),
     ...cols('game_date', 'DATE'),
     ...cols('season_year', 'INT64'),
@@ -25,7 +25,7 @@ export const upcomingPlayerGameContextTable = defineTable({
     ...cols('minutes_in_last_7_days minutes_in_last_14_days', 'FLOAT64'),
     ...cols('games_played_season', 'INT64'),
     ...cols('points_avg_last_5 points_avg_last_10 minutes_avg_last_10 current_points_line', 'FLOAT64'),
-    ...cols('line_source', 'STRING'),
+    ...cols('current_points_line_source', 'STRING'),
     ...cols('has_prop_line', 'BOOL'),
     ...cols('games_in_sample', 'INT64'),
     ...cols('completeness_pct', 'FLOAT64'),
@@ -90,7 +90,7 @@ SELECT r.game_id, r.nba_game_id, r.game_date, ${seasonYearSql('r.game_date')} AS
   COALESCE(f.games_played_season, 0) AS games_played_season,
   ROUND(f.points_avg_last_5, 1) AS points_avg_last_5, ROUND(f.points_avg_last_10, 1) AS points_avg_last_10,
   ROUND(f.minutes_avg_last_10, 1) AS minutes_avg_last_10,
-  l.points_line AS current_points_line, l.line_source, l.points_line IS NOT NULL AS has_prop_line,
+  l.points_line AS current_points_line, l.line_source AS current_points_line_source, l.points_line IS NOT NULL AS has_prop_line,
   COALESCE(f.games_in_sample, 0) AS games_in_sample,
   ${completenessSql('f.games_in_sample', PLAYER_WINDOW)} AS completeness_pct,
   CASE WHEN COALESCE(f.games_in_sample, 0) >= ${PLAYER_WINDOW} THEN 'gold' WHEN f.games_in_sample >= 5 THEN 'silver' ELSE 'bronze' END AS data_quality_tier,

@@ -1,23 +1,23 @@
-import { cols, defineTable } from '../warehouse/schema.js';
+import { cols } from '../warehouse/schema.js';
+import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
 import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, TEAM_GAMES_SQL } from './sql/common.js';
 
 const TEAM_WINDOW = 10;
 
-export const upcomingTeamGameContextTable = defineTable({
+export const upcomingTeamGameContextTable = platformTable({
   dataset: 'nba_analytics',
   name: 'upcoming_team_game_context',
-  dateColumn: 'game_date',
   key: ['team_abbr'],
-  columns: [
+  produced: [
     ...cols('game_id nba_game_id', 'STRING'),
     ...cols('game_date', 'DATE'),
     ...cols('season_year', 'INT64'),
     ...cols('team_abbr opponent_team_abbr', 'STRING'),
     ...cols('home_game', 'BOOL'),
-    ...cols('days_rest', 'INT64'),
-    ...cols('back_to_back', 'BOOL'),
+    ...cols('team_days_rest', 'INT64'),
+    ...cols('is_back_to_back team_back_to_back', 'BOOL'),
     ...cols('games_in_last_7_days games_in_last_14_days games_played_season wins_to_date losses_to_date', 'INT64'),
     ...cols('win_pct_to_date', 'FLOAT64'),
     ...cols('team_win_streak_entering team_loss_streak_entering last_game_margin', 'INT64'),
@@ -63,8 +63,9 @@ export const upcomingTeamGameContext = defineProcessor({
   )
 SELECT t.game_id, t.nba_game_id, t.game_date, ${seasonYearSql('t.game_date')} AS season_year,
   t.team_abbr, t.opponent_team_abbr, t.home_game,
-  ${d.dateDiffDays('t.game_date', 'r.last_game')} - 1 AS days_rest,
-  COALESCE(${d.dateDiffDays('t.game_date', 'r.last_game')} - 1 = 0, FALSE) AS back_to_back,
+  ${d.dateDiffDays('t.game_date', 'r.last_game')} - 1 AS team_days_rest,
+  COALESCE(${d.dateDiffDays('t.game_date', 'r.last_game')} - 1 = 0, FALSE) AS is_back_to_back,
+  COALESCE(${d.dateDiffDays('t.game_date', 'r.last_game')} - 1 = 0, FALSE) AS team_back_to_back,
   COALESCE(r.games_in_last_7_days, 0) AS games_in_last_7_days, COALESCE(r.games_in_last_14_days, 0) AS games_in_last_14_days,
   COALESCE(r.games_played_season, 0) AS games_played_season,
   COALESCE(r.wins, 0) AS wins_to_date, COALESCE(r.losses, 0) AS losses_to_date,

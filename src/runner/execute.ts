@@ -20,6 +20,7 @@ export interface ExecuteOptions {
   concurrency: number;
   policy: RetryPolicy;
   allowShrink: boolean;
+  allowDropKeys: boolean;
   commandLine: string;
   toolVersion: string;
   logger: Logger;
@@ -243,6 +244,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         minRows: new Map(batch.map((i) => [i.date, i.minRows])),
         check: checkOf(first.processor, warehouse),
         allowShrink: options.allowShrink,
+        allowDropKeys: options.allowDropKeys,
         labels: { run_id: options.runId },
         alsoInsert: {
           table: processorRunHistory,
@@ -294,6 +296,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
           minRows: item.minRows,
           check: checkOf(item.processor, warehouse),
           allowShrink: options.allowShrink,
+          allowDropKeys: options.allowDropKeys,
           labels: { run_id: options.runId },
           alsoInsert: {
             table: processorRunHistory,

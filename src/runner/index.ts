@@ -28,6 +28,7 @@ export interface RunRequest {
   bootstrapDays: number;
   includePlayoffs: boolean;
   allowShrink: boolean;
+  allowDropKeys: boolean;
   concurrency: number;
   policy: RetryPolicy;
   commandLine: string;
@@ -167,6 +168,7 @@ async function executeRun(request: RunRequest, services: RunServices, plan: Plan
     concurrency: request.concurrency,
     policy: request.policy,
     allowShrink: request.allowShrink,
+    allowDropKeys: request.allowDropKeys,
     commandLine: request.commandLine,
     toolVersion: request.toolVersion,
     logger,

@@ -41,4 +41,10 @@ export interface SqlDialect {
   /** Number of elements of an array. */
   arrayLength(expr: string): string;
   currentTimestamp(): string;
+  /** A JSON value from JSON text. */
+  parseJson(expr: string): string;
+  /** The text of a JSON value (BigQuery cannot CAST or LIKE a JSON column). */
+  jsonText(expr: string): string;
+  /** The scalar at a JSONPath (`$.a.b`) of a JSON value as STRING, NULL when absent. */
+  jsonString(expr: string, path: string): string;
 }

@@ -3,12 +3,22 @@ import type { ColumnType } from './schema.js';
 /**
  * What the preflight found on one target table before any write (product.md §4). A blocker stops
  * the run (exit 3; a dry run exits 1); `fix` is the statement that would mend it, and `safe` fixes
- * (adding a nullable column, removing an expiry, relaxing NOT NULL) are the ones `--migrate` runs.
+ * (adding a nullable column, removing an expiry) are the ones `--migrate` runs. No fix changes a
+ * type or relaxes a REQUIRED column.
  */
 export interface TableFinding {
   /** `dataset.table` as the tool names it (without a dataset prefix). */
   table: string;
-  kind: 'missing-table' | 'partition-expiry' | 'table-expiry' | 'missing-column' | 'type-conflict' | 'not-partitioned' | 'required-extra-column' | 'extra-column';
+  kind:
+    | 'missing-table'
+    | 'partition-expiry'
+    | 'table-expiry'
+    | 'missing-column'
+    | 'type-conflict'
+    | 'not-partitioned'
+    | 'cast-on-write'
+    | 'carried-columns'
+    | 'required-carried';
   detail: string;
   blocking: boolean;
   fix?: string;
@@ -19,6 +29,7 @@ export interface TableFinding {
 export interface ExistingColumn {
   name: string;
   type: ColumnType | string;
+  mode?: 'NULLABLE' | 'REQUIRED' | 'REPEATED';
 }
 
 export function blockers(findings: readonly TableFinding[]): TableFinding[] {

@@ -25,6 +25,8 @@ export interface DayReplace {
   check?: (rows: string) => string;
   /** Let a day be replaced by fewer than half of its current rows. */
   allowShrink: boolean;
+  /** Let a day write remove stored keys it does not produce (otherwise `shrink-guard`). */
+  allowDropKeys?: boolean;
   /** Rows to insert into another table in the same transaction (run history), built from the result. */
   alsoInsert?: { table: TableDef; rows: (result: DayReplaceResult) => readonly Row[] };
   /** Labels for the job (BigQuery: run id; the engine adds processor and date). */
@@ -58,6 +60,7 @@ export interface DaysReplace {
   /** As in DayReplace, run once for the batch (`$__from` the first day, `$__to` the last). */
   check?: (rows: string) => string;
   allowShrink: boolean;
+  allowDropKeys?: boolean;
   alsoInsert?: { table: TableDef; rows: (results: ReadonlyMap<string, DayReplaceResult>) => readonly Row[] };
   labels?: Readonly<Record<string, string>>;
 }

@@ -120,8 +120,9 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     expect(writes[0]).toMatchObject({ destination: `nba_analytics.${name}$20220105`, writeDisposition: 'WRITE_TRUNCATE' });
     expect(writes[0]?.labels).toMatchObject({ tool: 'backfill', processor: name, date: '2022-01-05' });
     expect(writes[0]?.labels?.run_id).toMatch(/^\d{8}t\d{6}z-/);
-    // The column only the old table has is written as a typed NULL, in the table's own order.
-    expect(writes[0]?.sql).toMatch(/p\.processed_at, CAST\(NULL AS STRING\) AS legacy_note, p\.win_flag\nFROM guard/);
+    // The column only the old table has keeps its stored values, in the table's own order.
+    expect(writes[0]?.sql).toMatch(/p\.home_game, p\.legacy_note, p\.win_flag\nFROM guard/);
+    expect(writes[0]?.sql).toContain('e.legacy_note AS legacy_note');
     const inserts = standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name));
     expect(inserts).toHaveLength(1);
     expect(inserts[0]?.sql).toContain(`.nba_reference.${processorRunHistory.name}`);
@@ -147,13 +148,13 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     expect(standIn.writes().filter((q) => q.destination)).toHaveLength(9);
     expect(standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name))).toHaveLength(1);
     // The missing datasets and tables were made through the metadata API, not DDL jobs:
-    // day-partitioned on the date column, clustered on the key, lists as REPEATED columns.
+    // day-partitioned on the date column, clustered as the platform's table, lists as REPEATED columns.
     expect(standIn.queries.filter((q) => /^\s*CREATE\b/i.test(q.sql))).toEqual([]);
     expect([...standIn.datasets].sort()).toEqual(['nba_analytics', 'nba_reference']);
     const summary = PROCESSORS.find((p) => p.name === 'player_game_summary')?.table;
     expect(standIn.tables.get('nba_analytics.player_game_summary')).toMatchObject({
       timePartitioning: { type: 'DAY', field: 'game_date' },
-      clustering: { fields: summary?.key.slice(0, 4) },
+      clustering: { fields: summary?.clustering?.slice(0, 4) },
     });
     expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'missing_dependencies', type: 'STRING', mode: 'REPEATED' });
     expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'phase', type: 'INT64', mode: 'NULLABLE' });

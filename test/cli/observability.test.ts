@@ -71,7 +71,11 @@ describe('--json on every command', () => {
     }
     const csv = join(dir, 'one.csv');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(csv, 'game_id,game_date,game_status,home_team_tricode,away_team_tricode\n0022199999,2021-07-01,1,BOS,NYK\n');
+    writeFileSync(
+      csv,
+      'game_id,game_code,season,season_nba_format,season_year,game_date,game_status,home_team_id,home_team_tricode,home_team_name,away_team_id,away_team_tricode,away_team_name\n' +
+        '0022199999,20210701/NYKBOS,2020-21,2020-21,2020,2021-07-01,1,1610612738,BOS,Celtics,1610612752,NYK,Knicks\n',
+    );
     parse(importDocument, (await runCli(['--db', db, '--json', 'import', 'nbac_schedule', csv])).stdout);
   });
 

@@ -74,7 +74,7 @@ describe('phase3 over the whole sample season', () => {
   });
 
   it('uses both prop sources and the fallback player sources', async () => {
-    const lines = await query(`SELECT line_source, count(*) AS n FROM nba_analytics.player_game_summary WHERE line_source IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    const lines = await query(`SELECT points_line_source AS line_source, count(*) AS n FROM nba_analytics.player_game_summary WHERE points_line_source IS NOT NULL GROUP BY 1 ORDER BY 1`);
     expect(lines.map((r) => r.line_source)).toEqual(['bettingpros', 'odds_api']);
     const sources = await query(`SELECT DISTINCT primary_source_used AS s FROM nba_analytics.player_game_summary ORDER BY 1`);
     expect(sources.map((r) => r.s)).toEqual(['bdl_player_boxscores', 'nbac_gamebook_player_stats', 'nbac_player_boxscores']);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ZetaSQLClient } from '@fivetrandevelopers/zetasql';
-import type { ColumnType, TableDef } from '../../src/warehouse/schema.js';
+import { parseType, type ColumnType, type ParsedType, type TableDef } from '../../src/warehouse/schema.js';
 
 /**
  * BigQuery's SQL front end (ZetaSQL), offline: the npm package's analyzer server, started on a
@@ -27,11 +27,25 @@ async function freePort(): Promise<number> {
   });
 }
 
+const SCALAR_KINDS: Record<string, string> = {
+  STRING: 'TYPE_STRING',
+  INT64: 'TYPE_INT64',
+  FLOAT64: 'TYPE_DOUBLE',
+  NUMERIC: 'TYPE_NUMERIC',
+  BOOL: 'TYPE_BOOL',
+  DATE: 'TYPE_DATE',
+  TIMESTAMP: 'TYPE_TIMESTAMP',
+  JSON: 'TYPE_JSON',
+};
+
+function parsedTypeProto(type: ParsedType): Record<string, unknown> {
+  if (type.kind === 'scalar') return { typeKind: SCALAR_KINDS[type.name] };
+  if (type.kind === 'array') return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: parsedTypeProto(type.element) } };
+  return { typeKind: 'TYPE_STRUCT', structType: { field: type.fields.map((f) => ({ fieldName: f.name, fieldType: parsedTypeProto(f.type) })) } };
+}
+
 function typeProto(type: ColumnType): Record<string, unknown> {
-  const scalar: Record<string, string> = { STRING: 'TYPE_STRING', INT64: 'TYPE_INT64', FLOAT64: 'TYPE_DOUBLE', BOOL: 'TYPE_BOOL', DATE: 'TYPE_DATE', TIMESTAMP: 'TYPE_TIMESTAMP' };
-  if (type === 'ARRAY<STRING>') return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: { typeKind: 'TYPE_STRING' } } };
-  if (type === 'ARRAY<FLOAT64>') return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: { typeKind: 'TYPE_DOUBLE' } } };
-  return { typeKind: scalar[type] };
+  return parsedTypeProto(parseType(type));
 }
 
 export async function startZetaSql(project: string, tables: readonly TableDef[], datasetPrefix = ''): Promise<ZetaSql> {

@@ -50,6 +50,7 @@ describe('DuckDB warehouse', () => {
       params: {},
       minRows: 1,
       allowShrink: false,
+        allowDropKeys: true,
       alsoInsert: { table: processorRunHistory, rows: (r) => [{ run_id: 'r1', processor_name: 'guarded', data_date: '2022-01-05', status: 'success', rows_written: r.rowsWritten, attempts: 1, missing_dependencies: ['a', 'b'], started_at: '2022-01-05T01:02:03.000Z' }] },
     });
     expect(result).toEqual({ rowsWritten: 8, previousRows: 10 });
@@ -69,6 +70,7 @@ describe('DuckDB warehouse', () => {
         minRows,
         check,
         allowShrink: false,
+        allowDropKeys: true,
         alsoInsert: { table: processorRunHistory, rows: () => [{ run_id: 'r', processor_name: 'guarded', data_date: '2022-01-05', status: 'success' }] },
       });
     await expect(attempt(newRows(4))).rejects.toThrow(/would shrink from 10 to 4 rows/);
@@ -90,7 +92,7 @@ describe('DuckDB warehouse', () => {
     const check = (relation: string) =>
       `SELECT game_date AS day, 'value ' || value AS problem FROM ${relation} WHERE game_date BETWEEN CAST($__from AS DATE) AND CAST($__to AS DATE) AND value > 50`;
     const batch = (selectSql: string) =>
-      warehouse.replaceDays({ table: dayTable, dates: ['2022-01-05', '2022-01-06'], selectSql, params: {}, minRows: new Map([['2022-01-05', 1], ['2022-01-06', 1]]), check, allowShrink: true });
+      warehouse.replaceDays({ table: dayTable, dates: ['2022-01-05', '2022-01-06'], selectSql, params: {}, minRows: new Map([['2022-01-05', 1], ['2022-01-06', 1]]), check, allowShrink: true, allowDropKeys: true });
     await expect(batch(`${rows('2022-01-05', 4)} UNION ALL ${rows('2022-01-06', 5, 2)}`)).rejects.toThrow(/2022-01-06: 1 check failure\(s\): value 99/);
     expect(await rowsOn('2022-01-06')).toEqual(['keep0', 'keep1', 'keep2']);
     const results = await batch(`${rows('2022-01-05', 4)} UNION ALL ${rows('2022-01-06', 5)}`);
@@ -114,7 +116,7 @@ describe('DuckDB warehouse', () => {
   });
 
   it('folds the write-ahead log into the file once it passes the threshold, so close has little left to do', async () => {
-    const write = (w: DuckDbWarehouse) => w.replaceDay({ table: dayTable, date: '2022-01-05', selectSql: newRows(8), params: {}, minRows: 1, allowShrink: true });
+    const write = (w: DuckDbWarehouse) => w.replaceDay({ table: dayTable, date: '2022-01-05', selectSql: newRows(8), params: {}, minRows: 1, allowShrink: true, allowDropKeys: true });
     const walBytes = () => (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
     await write(warehouse);
     expect(walBytes()).toBeGreaterThan(0);
@@ -126,7 +128,7 @@ describe('DuckDB warehouse', () => {
   });
 
   it('lets a day shrink with --allow-shrink', async () => {
-    const result = await warehouse.replaceDay({ table: dayTable, date: '2022-01-05', selectSql: newRows(2), params: {}, minRows: 1, allowShrink: true });
+    const result = await warehouse.replaceDay({ table: dayTable, date: '2022-01-05', selectSql: newRows(2), params: {}, minRows: 1, allowShrink: true, allowDropKeys: true });
     expect(result.rowsWritten).toBe(2);
   });
 
@@ -137,6 +139,62 @@ describe('DuckDB warehouse', () => {
     const conflicting = defineTable({ ...dayTable, columns: [...cols('game_date', 'DATE'), ...cols('id', 'INT64'), ...cols('value', 'INT64')] });
     await expect(warehouse.ensureTables([conflicting])).rejects.toBeInstanceOf(SchemaMismatchError);
     await expect(warehouse.ensureTables([conflicting])).rejects.toThrow('nba_analytics.guarded.id is VARCHAR in the warehouse but the tool writes BIGINT');
+  });
+
+  it('keeps the stored values of columns it does not compute, deduplicated by key, and recomputes bookkeeping', async () => {
+    // The platform's shape in small: the tool computes `value`; `note` and `score` belong to the source.
+    const wide = defineTable({
+      dataset: 'nba_analytics',
+      name: 'carried',
+      dateColumn: 'game_date',
+      key: ['id'],
+      columns: [...cols('game_date', 'DATE'), ...cols('id note', 'STRING'), ...cols('value', 'INT64'), ...cols('score', 'NUMERIC'), ...cols('created_at processed_at', 'TIMESTAMP')],
+      produced: [...cols('game_date', 'DATE'), ...cols('id', 'STRING'), ...cols('value', 'FLOAT64'), ...cols('processed_at', 'TIMESTAMP')],
+    });
+    await warehouse.ensureTables([wide]);
+    await warehouse.execute(`INSERT INTO nba_analytics.carried VALUES
+      (DATE '2022-01-05', 'a', 'stale a', 1, 1.5, TIMESTAMP '2021-01-01', TIMESTAMP '2022-01-01'),
+      (DATE '2022-01-05', 'a', 'latest a', 1, 2.25, TIMESTAMP '2021-01-01', TIMESTAMP '2022-01-02'),
+      (DATE '2022-01-05', 'b', 'b note', 2, 0.123456789, TIMESTAMP '2021-01-01', TIMESTAMP '2022-01-01')`);
+    const produced = `SELECT DATE '2022-01-05' AS game_date, id, value, CAST(now() AS TIMESTAMP) AS processed_at
+      FROM (VALUES ('a', 2.5), ('b', -2.5), ('c', 7.0)) t(id, value)`;
+    const result = await warehouse.replaceDay({ table: wide, date: '2022-01-05', selectSql: produced, params: {}, minRows: 1, allowShrink: false });
+    expect(result).toEqual({ rowsWritten: 3, previousRows: 3 });
+    const rows = await warehouse.query(`SELECT id, note, value, score, created_at > TIMESTAMP '2022-06-01' AS created_now FROM nba_analytics.carried ORDER BY id`);
+    // a: the latest of its two stored rows is carried; 2.5 and -2.5 round half away from zero into INT64.
+    expect(rows).toEqual([
+      { id: 'a', note: 'latest a', value: 3, score: 2.25, created_now: true },
+      { id: 'b', note: 'b note', value: -3, score: 0.123456789, created_now: true },
+      { id: 'c', note: null, value: 7, score: null, created_now: true },
+    ]);
+  });
+
+  it('refuses to drop stored keys the new rows lack unless allowed, naming the count and keys', async () => {
+    const attempt = (allowDropKeys: boolean) =>
+      warehouse.replaceDay({ table: dayTable, date: '2022-01-06', selectSql: `SELECT DATE '2022-01-06' AS game_date, 'keep' || i AS id, i AS value FROM range(2) t(i)`, params: {}, minRows: 1, allowShrink: false, allowDropKeys });
+    await expect(attempt(false)).rejects.toMatchObject({ errorClass: 'shrink-guard', message: expect.stringContaining('would drop 1 stored key(s) it does not produce (keep2)') });
+    expect(await rowsOn('2022-01-06')).toEqual(['keep0', 'keep1', 'keep2']);
+    expect((await attempt(true)).rowsWritten).toBe(2);
+    expect(await rowsOn('2022-01-06')).toEqual(['keep0', 'keep1']);
+  });
+
+  it('upgrades an older file in place, after keeping a copy, when a column changes type within its family', async () => {
+    await warehouse.execute(`CREATE TABLE nba_analytics.older (game_date DATE, id VARCHAR, rate DOUBLE, minutes DOUBLE)`);
+    await warehouse.execute(`INSERT INTO nba_analytics.older VALUES (DATE '2022-01-05', 'a', 0.1234567891, 45.5)`);
+    await warehouse.close();
+    const notices: string[] = [];
+    warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false, onNotice: (m) => notices.push(m) });
+    const platformShaped = defineTable({ dataset: 'nba_analytics', name: 'older', dateColumn: 'game_date', key: ['id'], columns: [...cols('game_date', 'DATE'), ...cols('id', 'STRING'), ...cols('rate', 'NUMERIC'), ...cols('minutes', 'INT64')] });
+    await warehouse.ensureTables([platformShaped]);
+    const types = await warehouse.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'older' ORDER BY ordinal_position`);
+    expect(types.map((t) => t.data_type)).toEqual(['DATE', 'VARCHAR', 'DECIMAL(38,9)', 'BIGINT']);
+    expect(await warehouse.query(`SELECT rate, minutes FROM nba_analytics.older`)).toEqual([{ rate: 0.123456789, minutes: 46 }]);
+    expect(notices).toHaveLength(1);
+    const copy = /kept at (\S+)$/.exec(notices[0] as string)?.[1] as string;
+    expect(existsSync(copy)).toBe(true);
+    const old = await DuckDbWarehouse.open({ path: copy, readOnly: true });
+    expect(await old.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'older' AND column_name = 'rate'`)).toEqual([{ data_type: 'DOUBLE' }]);
+    await old.close();
   });
 
   it('binds values as parameters, never as SQL text', async () => {

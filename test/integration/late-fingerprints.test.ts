@@ -37,6 +37,7 @@ const request = (): RunRequest => ({
   bootstrapDays: 7,
   includePlayoffs: false,
   allowShrink: false,
+  allowDropKeys: false,
   concurrency: 4,
   policy: DEFAULT_RETRY_POLICY,
   commandLine: 'test',

@@ -68,7 +68,7 @@ describe('player_game_summary on a hand-written day', () => {
       points_line: 28.5,
       margin: 1.5,
       over_under_result: 'OVER',
-      line_source: 'odds_api',
+      points_line_source: 'odds_api',
       primary_source_used: 'nbac_gamebook_player_stats',
       data_quality_tier: 'gold',
       win_flag: true,
@@ -84,14 +84,14 @@ describe('player_game_summary on a hand-written day', () => {
 
   it('BettingPros fallback: points market, over side, active books, no consensus, pre-tip; a tie is a PUSH', () => {
     // usage = 100 x (8 + 0 + 1) x 12.1 / (24 x 35.08) = 12.93; line = median(8.5 DK, 7.5 FD) = 8.0 = points
-    expect(rows.get('alhorford')).toMatchObject({ usage_rate: 12.9, points: 8, points_line: 8, over_under_result: 'PUSH', line_source: 'bettingpros', margin: 0 });
+    expect(rows.get('alhorford')).toMatchObject({ usage_rate: 12.9, points: 8, points_line: 8, over_under_result: 'PUSH', points_line_source: 'bettingpros', margin: 0 });
   });
 
   it('inactive and DNP players are listed with NULL stats and no result', () => {
     expect(rows.get('jaylenbrown')).toMatchObject({ player_status: 'inactive', is_active: false, minutes_played: null, points: null, usage_rate: null, points_line: null, over_under_result: null, win_flag: true });
     expect(rows.get('rjbarrett')).toMatchObject({ player_status: 'dnp', is_active: false, points: null, team_abbr: 'NYK', win_flag: false });
     // Randle alone on his side: usage = 100 x (35/5) / 35 = 20; ts = 20 / 39.52; efg = 8.5 / 18
-    expect(rows.get('juliusrandle')).toMatchObject({ usage_rate: 20, ts_pct: 0.506, efg_pct: 0.472, points_line: null, line_source: null, over_under_result: null, home_game: false });
+    expect(rows.get('juliusrandle')).toMatchObject({ usage_rate: 20, ts_pct: 0.506, efg_pct: 0.472, points_line: null, points_line_source: null, over_under_result: null, home_game: false });
   });
 
   it('NBA.com box score path (silver) when the gamebook lacks the game', () => {
@@ -121,7 +121,7 @@ describe('team_offense_game_summary on a hand-written day', () => {
     expect(rows.get('BOS')).toMatchObject({
       game_id: '20220105_NYK_BOS', nba_game_id: '0022100601', home_game: true, opponent_team_abbr: 'NYK', points_scored: 110,
       possessions: 96.68, offensive_rating: 113.78, pace: 96.68, ts_pct: 0.581, team_minutes: 240, overtime_periods: 0,
-      win_flag: true, margin_of_victory: 15, total_rebounds: 45, primary_source_used: 'nbac_team_boxscore', data_quality_tier: 'gold',
+      win_flag: true, margin_of_victory: 15, rebounds: 45, primary_source_used: 'nbac_team_boxscore', data_quality_tier: 'gold',
     });
     // overtime: possessions 98.8; pace = 98.8 x 48 / (265/5) = 89.48
     expect(rows.get('NYK')).toMatchObject({ points_scored: 95, possessions: 98.8, offensive_rating: 96.15, pace: 89.48, ts_pct: 0.491, team_minutes: 265, overtime_periods: 1, win_flag: false, margin_of_victory: -15 });
@@ -150,7 +150,7 @@ describe('team_defense_game_summary on a hand-written day', () => {
     // NYK defends BOS: 110 allowed on 96.68 possessions -> rating 113.78; BOS pace 96.68
     expect(rows.get('NYK')).toMatchObject({
       game_id: '20220105_NYK_BOS', opponent_team_abbr: 'BOS', home_game: false, points_allowed: 110, opp_fg_attempts: 85,
-      opp_three_pt_makes: 12, opp_ft_attempts: 22, opp_offensive_rebounds: 10, opp_rebounds: 45, opp_turnovers: 12, turnovers_forced: 12,
+      opp_three_pt_makes: 12, opp_ft_attempts: 22, opp_offensive_rebounds: 10, opp_rebounds: 45, turnovers_forced: 12,
       opponent_possessions: 96.68, defensive_rating: 113.78, opponent_pace: 96.68, opponent_ts_pct: 0.581,
       fouls_committed: 20, steals: 6, blocks: 4, defensive_rebounds: 30, win_flag: false, margin_of_victory: -15,
       primary_source_used: 'nbac_team_boxscore', data_quality_tier: 'gold',

@@ -28,7 +28,9 @@ async function runChain(): Promise<Map<string, Map<string, Row>>> {
       allowShrink: true,
     });
     const key = processor.table.key[0] as string;
-    const rows = await warehouse.query(`SELECT * EXCLUDE (processed_at) FROM ${warehouse.dialect.table(processor.table)}`);
+    // Time-of-run columns differ between any two runs; every other cell must be equal.
+    const timeOfRun = ['processed_at', 'created_at'].filter((c) => processor.table.columns.some((column) => column.name === c));
+    const rows = await warehouse.query(`SELECT * EXCLUDE (${timeOfRun.join(', ')}) FROM ${warehouse.dialect.table(processor.table)}`);
     result.set(processor.name, new Map(rows.map((r) => [String(r[key]), r])));
   }
   return result;

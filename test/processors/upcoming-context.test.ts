@@ -36,7 +36,7 @@ describe('upcoming_player_game_context', () => {
       game_id: '20211023_BOS_NYK', nba_game_id: '0022100004', team_abbr: 'BOS', opponent_team_abbr: 'NYK', home_game: false,
       player_status: 'active', days_rest: 2, back_to_back: false, games_in_last_7_days: 2, minutes_in_last_7_days: 66,
       games_played_season: 2, points_avg_last_5: 25, points_avg_last_10: 25, minutes_avg_last_10: 33,
-      current_points_line: 35.5, line_source: 'odds_api', has_prop_line: true, games_in_sample: 2, completeness_pct: 20, data_quality_tier: 'bronze',
+      current_points_line: 35.5, current_points_line_source: 'odds_api', has_prop_line: true, games_in_sample: 2, completeness_pct: 20, data_quality_tier: 'bronze',
     });
     // Horford is listed inactive today; he played 10-19 (10 pts, 20:00) and 10-22 (12 pts, 25:30): a back-to-back.
     expect(rows.get('alhorford')).toMatchObject({ player_status: 'inactive', days_rest: 0, back_to_back: true, points_avg_last_5: 11, minutes_in_last_7_days: 45.5, has_prop_line: false, current_points_line: null });
@@ -68,7 +68,7 @@ describe('upcoming_team_game_context', () => {
     expect([...rows.keys()].sort()).toEqual(['BOS', 'NYK']);
     // BOS: W 100-90, W 110-105, L 95-99 -> 2-1, on a back-to-back, a one-game losing streak
     expect(rows.get('BOS')).toMatchObject({
-      game_id: '20211023_BOS_NYK', opponent_team_abbr: 'NYK', home_game: false, days_rest: 0, back_to_back: true,
+      game_id: '20211023_BOS_NYK', opponent_team_abbr: 'NYK', home_game: false, team_days_rest: 0, is_back_to_back: true, team_back_to_back: true,
       games_in_last_7_days: 3, games_played_season: 3, wins_to_date: 2, losses_to_date: 1, win_pct_to_date: 0.667,
       team_win_streak_entering: 0, team_loss_streak_entering: 1, last_game_margin: -4, completeness_pct: 30,
     });
@@ -81,6 +81,6 @@ describe('upcoming_team_game_context', () => {
     await warehouse.execute(`UPDATE nba_raw.nbac_schedule SET home_team_score = 150, away_team_score = 10 WHERE game_date = DATE '${TARGET}'`);
     expect(await run(upcomingTeamGameContext, 'team_abbr')).toEqual(before);
     const opener = await run(upcomingTeamGameContext, 'team_abbr', SEASON_START);
-    expect(opener.get('BOS')).toMatchObject({ days_rest: null, back_to_back: false, games_played_season: 0, win_pct_to_date: null, team_win_streak_entering: 0, completeness_pct: 0 });
+    expect(opener.get('BOS')).toMatchObject({ team_days_rest: null, is_back_to_back: false, team_back_to_back: false, games_played_season: 0, win_pct_to_date: null, team_win_streak_entering: 0, completeness_pct: 0 });
   });
 });

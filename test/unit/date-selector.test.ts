@@ -48,7 +48,7 @@ describe('date selectors', () => {
 });
 
 describe('global options', () => {
-  const defaults = { warehouse: 'duckdb', db: 'x.duckdb', dryRun: false, json: false, force: false, allowShrink: false, allowRecent: false, quiet: false, verbose: false };
+  const defaults = { warehouse: 'duckdb', db: 'x.duckdb', dryRun: false, json: false, force: false, allowShrink: false, allowDropKeys: false, allowRecent: false, quiet: false, verbose: false };
   it('defaults concurrency by engine and validates it', () => {
     expect(parseGlobalOptions(defaults).concurrency).toBe(4);
     expect(parseGlobalOptions({ ...defaults, warehouse: 'bigquery' }).concurrency).toBe(16);

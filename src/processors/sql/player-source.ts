@@ -52,7 +52,7 @@ function sourceSelect(
 export function resolvedPlayersCtes(d: SqlDialect, from: string, to: string): string {
   const union = [
     sourceSelect(d, 1, nbacGamebookPlayerStats, 'player_name', 'LOWER(player_status)', 'plus_minus', from, to),
-    sourceSelect(d, 2, nbacPlayerBoxscores, 'player_name', `'active'`, 'plus_minus', from, to),
+    sourceSelect(d, 2, nbacPlayerBoxscores, 'player_full_name', `'active'`, 'plus_minus', from, to),
     sourceSelect(d, 3, bdlPlayerBoxscores, 'player_full_name', `'active'`, d.cast('NULL', 'INT64'), from, to),
   ].join('\n      UNION ALL\n      ');
   const deduped = latestPerKey(d, union, 'r.source, r.game_date, r.player_lookup', [

@@ -1,5 +1,5 @@
 import type { ParamType, SqlDialect } from '../dialect.js';
-import type { ColumnType } from '../schema.js';
+import { normalizeType, type ColumnType } from '../schema.js';
 
 export interface BigQueryNames {
   /** The Google Cloud project of the datasets. */
@@ -22,9 +22,9 @@ export function bigQueryDialect(names: BigQueryNames, paramTypes: Map<string, Pa
       paramTypes.set(name, type);
       return `@${name}`;
     },
-    type: (type: ColumnType) => type,
-    cast: (expr, type) => `CAST(${expr} AS ${type})`,
-    tryCast: (expr, type) => `SAFE_CAST(${expr} AS ${type})`,
+    type: (type: ColumnType) => normalizeType(type),
+    cast: (expr, type) => `CAST(${expr} AS ${normalizeType(type)})`,
+    tryCast: (expr, type) => `SAFE_CAST(${expr} AS ${normalizeType(type)})`,
     addDays: (date, days) => `DATE_ADD(CAST(${date} AS DATE), INTERVAL (${days}) DAY)`,
     dateDiffDays: (later, earlier) => `DATE_DIFF(CAST(${later} AS DATE), CAST(${earlier} AS DATE), DAY)`,
     safeDivide: (a, b) => `SAFE_DIVIDE(${a}, ${b})`,
@@ -33,9 +33,12 @@ export function bigQueryDialect(names: BigQueryNames, paramTypes: Map<string, Pa
     hash: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((e) => `IFNULL(CAST(${e} AS STRING), '')`).join(", '|', ")}))`,
     boolOr: (expr) => `LOGICAL_OR(${expr})`,
     arrayAgg: (expr, orderBy) => `ARRAY_AGG(${expr} ORDER BY ${orderBy})`,
-    array: (items, elementType) => `${elementType === 'STRING' ? 'ARRAY<STRING>' : `ARRAY<${elementType}>`}[${items.join(', ')}]`,
+    array: (items, elementType) => `ARRAY<${normalizeType(elementType)}>[${items.join(', ')}]`,
     arrayLength: (expr) => `ARRAY_LENGTH(${expr})`,
     inArray: (value, array) => `${value} IN UNNEST(${array})`,
     currentTimestamp: () => 'CURRENT_TIMESTAMP()',
+    parseJson: (expr) => `PARSE_JSON(${expr})`,
+    jsonText: (expr) => `TO_JSON_STRING(${expr})`,
+    jsonString: (expr, path) => `JSON_VALUE(${expr}, '${path}')`,
   };
 }

@@ -35,7 +35,7 @@ export function classifyBigQueryError(error: unknown): ErrorClass {
   if (error instanceof ClassifiedError) return error.errorClass;
   const e = (error ?? {}) as ApiErrorLike;
   const message = e.message ?? String(error);
-  if (/backfill guard:/.test(message)) return /shrink/.test(message) ? 'shrink-guard' : 'invalid-data';
+  if (/backfill guard:/.test(message)) return /would shrink|would drop/.test(message) ? 'shrink-guard' : 'invalid-data';
   for (const item of e.errors ?? []) {
     // A table or dataset the SQL reads is missing: an upstream has not been loaded, not a bug.
     if (item.reason === 'notFound' && /Not found: (Table|Dataset)/i.test(item.message ?? message)) return 'missing-dependency';

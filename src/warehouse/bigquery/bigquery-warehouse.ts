@@ -3,7 +3,8 @@ import { compactDate } from '../../calendar/dates.js';
 import type { ErrorClass } from '../../vocabulary.js';
 import type { ParamType, SqlDialect } from '../dialect.js';
 import type { ExistingColumn, TableFinding } from '../preflight.js';
-import { DATASETS, qualifiedName, type ColumnType, type TableDef } from '../schema.js';
+import { arrayElement, DATASETS, parseType, qualifiedName, typeName, type ColumnType, type TableDef } from '../schema.js';
+import { composedRowsSql, droppedKeysSql, writePlan } from '../day-write.js';
 import { ClassifiedError } from '../errors.js';
 import { backfillLeases } from '../tables/reference-tables.js';
 import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse } from '../warehouse.js';
@@ -260,7 +261,15 @@ export class BigQueryWarehouse implements Warehouse {
     let sql = this.daySql.get(key);
     if (sql === undefined) this.daySql.set(key, (sql = guardedDaySql(this.dialect, { ...write, layout: this.layouts.get(qualifiedName(table)) })));
     // The check covers `$__from`..`$__to`: here both are the day.
-    const params = { ...write.params, __day: date, __from: date, __to: date, __min_rows: write.minRows, __allow_shrink: write.allowShrink };
+    const params = {
+      ...write.params,
+      __day: date,
+      __from: date,
+      __to: date,
+      __min_rows: write.minRows,
+      __allow_shrink: write.allowShrink,
+      __allow_drop_keys: write.allowDropKeys ?? false,
+    };
     this.paramTypes.set('__day', 'DATE');
     const [job] = await this.client.createQueryJob({
       ...this.jobOptions(sql, params, { ...write.labels, processor: table.name, date }),
@@ -287,6 +296,7 @@ export class BigQueryWarehouse implements Warehouse {
           minRows: write.minRows.get(date) ?? 1,
           check: write.check,
           allowShrink: write.allowShrink,
+          ...(write.allowDropKeys !== undefined ? { allowDropKeys: write.allowDropKeys } : {}),
           labels: write.labels,
         }),
       );
@@ -393,10 +403,12 @@ export function deleteDatesSql(d: SqlDialect, table: TableDef): string {
 export function insertSql(d: SqlDialect, table: TableDef, rows: readonly Row[]): { sql: string; params: Record<string, SqlParams[string]> } {
   const value = (name: string, type: ColumnType): string => {
     const text = `JSON_VALUE(r, '$.${name}')`;
-    if (type === 'ARRAY<STRING>' || type === 'ARRAY<FLOAT64>') {
-      const item = type === 'ARRAY<STRING>' ? 'JSON_VALUE(x)' : 'CAST(JSON_VALUE(x) AS FLOAT64)';
+    const element = arrayElement(type);
+    if (element) {
+      const item = element === 'STRING' ? 'JSON_VALUE(x)' : d.cast('JSON_VALUE(x)', element);
       return `ARRAY(SELECT ${item} FROM UNNEST(JSON_QUERY_ARRAY(r, '$.${name}')) AS x WITH OFFSET AS o ORDER BY o)`;
     }
+    if (type === 'JSON') return `PARSE_JSON(JSON_QUERY(r, '$.${name}'))`;
     return type === 'STRING' ? text : d.cast(text, type);
   };
   const columns = table.columns.map((c) => c.name);
@@ -416,22 +428,42 @@ function jsonValue(value: unknown): unknown {
   return value;
 }
 
-/** The tables.insert body: day partitions on the date column, clustered on (up to four) key columns. */
+/**
+ * The tables.insert body: day partitions on the date column, the platform's clustering (else up
+ * to four key columns) and partition-filter rule. A table the tool creates marks REQUIRED only the
+ * columns it fills itself, so a new key never fails for a column it cannot compute yet.
+ */
 export function tableResource(table: TableDef): {
-  schema: { fields: { name: string; type: string; mode: string }[] };
+  schema: { fields: RestFieldResource[] };
   timePartitioning: { type: string; field: string };
   clustering: { fields: string[] };
+  requirePartitionFilter?: boolean;
 } {
+  const filled = new Set(writePlan(table).columns.filter((c) => c.source !== 'carried').map((c) => c.name));
   return {
     schema: {
-      fields: table.columns.map((c) => {
-        const list = /^ARRAY<(\w+)>$/.exec(c.type);
-        return list ? { name: c.name, type: list[1] as string, mode: 'REPEATED' } : { name: c.name, type: c.type, mode: 'NULLABLE' };
-      }),
+      fields: table.columns.map((c) => fieldResource(c.name, c.type, c.mode === 'REQUIRED' && filled.has(c.name))),
     },
     timePartitioning: { type: 'DAY', field: table.dateColumn },
-    clustering: { fields: table.key.slice(0, 4) },
+    clustering: { fields: [...(table.clustering ?? table.key)].slice(0, 4) },
+    ...(table.requirePartitionFilter ? { requirePartitionFilter: true } : {}),
   };
+}
+
+interface RestFieldResource {
+  name: string;
+  type: string;
+  mode: string;
+  fields?: RestFieldResource[];
+}
+
+function fieldResource(name: string, type: string, required: boolean): RestFieldResource {
+  const parsed = parseType(type);
+  if (parsed.kind === 'array') return { ...fieldResource(name, typeName(parsed.element), false), mode: 'REPEATED' };
+  if (parsed.kind === 'struct') {
+    return { name, type: 'RECORD', mode: required ? 'REQUIRED' : 'NULLABLE', fields: parsed.fields.map((f) => fieldResource(f.name, typeName(f.type), false)) };
+  }
+  return { name, type: parsed.name, mode: required ? 'REQUIRED' : 'NULLABLE' };
 }
 
 /** Resolves when the create succeeded or the dataset or table was there already (409). */
@@ -444,31 +476,41 @@ async function unlessExists(create: Promise<unknown>): Promise<void> {
 }
 
 /**
- * The day's SELECT wrapped with the output guards and the processor's check, evaluated inside the
- * write job: a guard that fails raises ERROR() and the job writes nothing. The guard row is joined
- * even when the SELECT is empty, so "0 rows" fails too instead of truncating the day to nothing.
- * `layout` is the existing table's column order; columns only it has are written as typed NULLs.
+ * The day's rows at the table's full width (day-write.ts: computed columns cast to the table's
+ * types, stored values carried for existing keys, bookkeeping recomputed), wrapped with the
+ * output guards and the processor's check, all evaluated inside the write job: a guard that fails
+ * raises ERROR() and the job writes nothing. The guard row is joined even when the SELECT is
+ * empty, so "0 rows" fails too instead of truncating the day to nothing. `layout` is the existing
+ * table's columns in order (the live metadata decides, columns only it has are carried).
  */
 export function guardedDaySql(
   d: SqlDialect,
   write: Pick<DayReplace, 'table' | 'selectSql' | 'check'> & { layout?: readonly ExistingColumn[] },
 ): string {
   const { table } = write;
-  const columns = table.columns.map((c) => c.name);
-  const ours = new Set(columns.map((c) => c.toLowerCase()));
-  const output = (write.layout ?? table.columns).map((c) => (ours.has(c.name.toLowerCase()) ? `p.${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`));
+  const plan = writePlan(table, write.layout);
   const day = d.param('__day', 'DATE');
+  const range = { from: day, to: day };
+  const output = plan.columns.map((c) => `p.${c.name}`);
   const keys = table.key.map((k) => `CAST(${k} AS STRING)`).join(", '|', ");
-  const check = write.check ? `,\n  problems AS (SELECT CAST(problem AS STRING) AS problem FROM (${write.check('produced')}) AS c)` : '';
+  const check = write.check ? `,\n  problems AS (SELECT CAST(problem AS STRING) AS problem FROM (${write.check('new_rows')}) AS c)` : '';
   const checkCounts = write.check ? ',\n      (SELECT COUNT(*) FROM problems) AS problems, (SELECT MIN(problem) FROM problems) AS first_problem' : '';
   const checkGuard = write.check
     ? `\n  AND IF(guard.problems > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.problems AS STRING), ' check failure(s): ', guard.first_problem)), TRUE)`
     : '';
-  return `WITH produced AS (SELECT ${columns.join(', ')}, TRUE AS __present FROM (${write.selectSql}) AS s)${check},
+  const missingRequired = plan.requiredCarried.length === 0
+    ? `''`
+    : `CONCAT(${plan.requiredCarried.map((c) => `IF(COUNTIF(${c} IS NULL) > 0, '${c} ', '')`).join(', ')})`;
+  const allowDrop = d.param('__allow_drop_keys', 'BOOL');
+  return `WITH new_rows AS (${composedRowsSql(d, table, write.selectSql, plan, range)}),
+  produced AS (SELECT *, TRUE AS __present FROM new_rows)${check},
+  dropped_keys AS (${droppedKeysSql(d, table, 'new_rows', range)}),
   guard AS (
     SELECT COUNT(*) AS n, COUNTIF(${table.dateColumn} != ${day}) AS outside,
       COUNT(*) - COUNT(DISTINCT CONCAT(${keys})) AS duplicates,
-      (SELECT COUNT(*) FROM ${d.table(table)} WHERE ${table.dateColumn} = ${day}) AS previous${checkCounts}
+      (SELECT COUNT(*) FROM ${d.table(table)} WHERE ${table.dateColumn} = ${day}) AS previous,
+      (SELECT SUM(dropped) FROM dropped_keys) AS dropped, (SELECT MIN(first_key) FROM dropped_keys) AS dropped_key,
+      ${missingRequired} AS missing_required${checkCounts}
     FROM produced
   )
 SELECT ${output.join(', ')}
@@ -477,6 +519,9 @@ WHERE IF(guard.outside > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.outside 
   AND IF(guard.duplicates > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.duplicates AS STRING), ' duplicate keys')), TRUE)
   AND IF(guard.n < ${d.param('__min_rows', 'INT64')}, ERROR(CONCAT('backfill guard: ', CAST(guard.n AS STRING), ' rows, expected at least ', CAST(${d.param('__min_rows', 'INT64')} AS STRING))), TRUE)
   AND IF(NOT ${d.param('__allow_shrink', 'BOOL')} AND guard.previous > 0 AND guard.n * 2 < guard.previous,
-         ERROR(CONCAT('backfill guard: would shrink from ', CAST(guard.previous AS STRING), ' to ', CAST(guard.n AS STRING), ' rows')), TRUE)${checkGuard}
+         ERROR(CONCAT('backfill guard: would shrink from ', CAST(guard.previous AS STRING), ' to ', CAST(guard.n AS STRING), ' rows')), TRUE)
+  AND IF(NOT ${allowDrop} AND guard.dropped > 0,
+         ERROR(CONCAT('backfill guard: would drop ', CAST(guard.dropped AS STRING), ' stored key(s) it does not produce (', guard.dropped_key, '); use --allow-drop-keys to accept')), TRUE)
+  AND IF(guard.missing_required != '', ERROR(CONCAT('backfill guard: new keys would leave REQUIRED column(s) NULL: ', guard.missing_required)), TRUE)${checkGuard}
   AND p.__present`;
 }

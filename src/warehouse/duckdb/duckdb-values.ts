@@ -1,5 +1,6 @@
 import {
   dateValue,
+  decimalValue,
   LIST,
   VARCHAR,
   type DuckDBType,
@@ -60,6 +61,11 @@ function toPlain(value: unknown, typeId: DuckDBTypeId | undefined): unknown {
   return value;
 }
 
+/** A row's value for a JSON column as JSON text (rows may carry the parsed value). */
+export function jsonText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /** Appends one value of a declared column type (sample data and imports use the appender). */
 export function appendValue(appender: DuckDBAppender, type: ColumnType, value: unknown): void {
   if (value === null || value === undefined) {
@@ -70,11 +76,18 @@ export function appendValue(appender: DuckDBAppender, type: ColumnType, value: u
     case 'STRING':
       appender.appendVarchar(String(value));
       return;
+    case 'JSON':
+      appender.appendVarchar(jsonText(value));
+      return;
     case 'INT64':
       appender.appendBigInt(BigInt(Math.trunc(Number(value))));
       return;
     case 'FLOAT64':
       appender.appendDouble(Number(value));
+      return;
+    case 'NUMERIC':
+      // DECIMAL(38,9) takes the unscaled integer: the value times 10^9.
+      appender.appendDecimal(decimalValue(BigInt(Math.round(Number(value) * 1e9)), 38, 9));
       return;
     case 'BOOL':
       appender.appendBoolean(Boolean(value));
@@ -94,5 +107,10 @@ export function appendValue(appender: DuckDBAppender, type: ColumnType, value: u
     case 'ARRAY<FLOAT64>':
       appender.appendList(listValue((value as unknown[]).map(Number)));
       return;
+    case 'ARRAY<INT64>':
+      appender.appendList(listValue((value as unknown[]).map((v) => BigInt(Math.round(Number(v))))));
+      return;
+    default:
+      throw new Error(`the appender does not write ${type} columns`);
   }
 }

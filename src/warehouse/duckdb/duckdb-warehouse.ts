@@ -1,13 +1,19 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorClass } from '../../vocabulary.js';
-import { ClassifiedError, OutputGuardError, SchemaMismatchError, WarehouseBusyError, errorMessage } from '../errors.js';
+import type { TargetColumn } from '../day-write.js';
+import { ClassifiedError, SchemaMismatchError, WarehouseBusyError, errorMessage } from '../errors.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
 import type { TableFinding } from '../preflight.js';
 import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
 import { duckDbDialect } from './duckdb-dialect.js';
-import { appendValue, bindParams, readRows } from './duckdb-values.js';
+import { replaceDaysOn } from './duckdb-day-write.js';
+import { importFileOn, inspectFile, type FileCheck, type FileFormat } from './duckdb-import.js';
+import { bigQueryTypeOf, columnUpgrade, upgradeStatements, type ColumnUpgrade } from './duckdb-upgrade.js';
+import { appendValue, bindParams, jsonText, readRows } from './duckdb-values.js';
+
+export type { FileCheck, FileFormat } from './duckdb-import.js';
 
 export interface DuckDbOptions {
   /** The database file; `:memory:` for a throwaway warehouse. */
@@ -20,6 +26,8 @@ export interface DuckDbOptions {
   batchDays?: number;
   /** Fold the write-ahead log into the file once it is this large (default 16 MiB; see checkpointIfLarge). */
   checkpointBytes?: number;
+  /** Told what the engine did that a user should know (an in-place upgrade of an older file). */
+  onNotice?: (message: string) => void;
 }
 
 /**
@@ -45,6 +53,8 @@ export class DuckDbWarehouse implements Warehouse {
   readonly atomicHistory = true;
   readonly batchDays: number;
   private readonly idle: DuckDBConnection[] = [];
+  /** The columns each ensured table has, in order: what a day write produces (see day-write.ts). */
+  private readonly layouts = new Map<string, TargetColumn[]>();
   /** Whether a table's columns are its definition's, in order (see insertOn); reset by ensureTables. */
   private readonly columnOrder = new Map<string, boolean>();
   private checkpointing = false;
@@ -60,6 +70,7 @@ export class DuckDbWarehouse implements Warehouse {
     connections: number,
     batchDays: number,
     private readonly checkpointBytes: number,
+    private readonly onNotice: ((message: string) => void) | undefined,
   ) {
     this.maxConcurrency = connections;
     this.batchDays = batchDays;
@@ -98,6 +109,7 @@ export class DuckDbWarehouse implements Warehouse {
       Math.max(1, options.connections ?? 4),
       Math.max(1, options.batchDays ?? DEFAULT_BATCH_DAYS),
       options.checkpointBytes ?? WAL_CHECKPOINT_BYTES,
+      options.onNotice,
     );
     if (target === ':memory:' || !options.readOnly) {
       for (const dataset of DATASETS) await warehouse.execute(`CREATE SCHEMA IF NOT EXISTS ${dataset}`);
@@ -128,18 +140,25 @@ export class DuckDbWarehouse implements Warehouse {
     return Number(rows[0]?.n ?? 0) > 0;
   }
 
+  /**
+   * Creates missing tables, adds missing columns, and upgrades in place a file made by an older
+   * version whose columns have another type of the same family (DOUBLE where the platform has
+   * NUMERIC or INT64; see duckdb-upgrade.ts). Any other type difference is fatal.
+   */
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
     this.columnOrder.clear();
+    const upgrades: ColumnUpgrade[] = [];
     for (const table of tables) {
       const name = this.dialect.table(table);
       const existing = await this.query(
-        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name`,
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
         { schema: table.dataset, name: table.name },
       );
       if (existing.length === 0) {
         if (this.readOnly && this.fileKey) continue; // an old file opened to read: missing tables read as absent
         const columns = table.columns.map((c) => `${c.name} ${this.dialect.type(c.type)}`).join(', ');
         await this.execute(`CREATE TABLE IF NOT EXISTS ${name} (${columns})`);
+        this.layouts.set(qualifiedName(table), table.columns.map((c) => ({ name: c.name, type: c.type })));
         continue;
       }
       const types = new Map(existing.map((r) => [String(r.column_name), String(r.data_type)]));
@@ -149,112 +168,53 @@ export class DuckDbWarehouse implements Warehouse {
         if (have === undefined) {
           if (!this.readOnly) await this.execute(`ALTER TABLE ${name} ADD COLUMN ${column.name} ${want}`);
         } else if (have !== want) {
-          throw new SchemaMismatchError(
-            `${qualifiedName(table)}.${column.name} is ${have} in the warehouse but the tool writes ${want}`,
-          );
+          const upgrade = columnUpgrade(table, column, have);
+          if (!upgrade) {
+            throw new SchemaMismatchError(`${qualifiedName(table)}.${column.name} is ${have} in the warehouse but the tool writes ${want}`);
+          }
+          upgrades.push(upgrade);
         }
       }
+      // The layout a write produces: the definition's columns, then any the file has beyond them.
+      const defined = new Set(table.columns.map((c) => c.name));
+      const older = [...types].filter(([column]) => !defined.has(column)).map(([column, type]) => ({ name: column, type: bigQueryTypeOf(type) }));
+      this.layouts.set(qualifiedName(table), [...table.columns.map((c) => ({ name: c.name, type: c.type })), ...older]);
     }
+    if (upgrades.length > 0 && !this.readOnly) await this.upgrade(upgrades);
+  }
+
+  /** Keeps a copy of the file, then changes the column types in one transaction. */
+  private async upgrade(upgrades: readonly ColumnUpgrade[]): Promise<void> {
+    let copy: string | undefined;
+    if (this.fileKey) {
+      await this.execute('CHECKPOINT');
+      copy = `${this.fileKey}.before-upgrade-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
+      copyFileSync(this.fileKey, copy);
+    }
+    await this.inTransaction(async (conn) => {
+      for (const sql of upgradeStatements(upgrades)) await conn.run(sql);
+    });
+    const tables = new Set(upgrades.map((u) => u.table)).size;
+    this.onNotice?.(
+      `upgraded ${this.location} in place to the platform layouts: ${upgrades.length} column type(s) in ${tables} table(s)` +
+        (copy ? `; the file as it was is kept at ${copy}` : ''),
+    );
   }
 
   async replaceDay(write: DayReplace): Promise<DayReplaceResult> {
-    const { table, date } = write;
-    const name = this.dialect.table(table);
-    const dayFilter = `${table.dateColumn} = CAST($__day AS DATE)`;
-    const columns = table.columns.map((c) => c.name).join(', ');
-    const params = { ...write.params, __day: date, __from: date, __to: date };
-    return this.inTransaction(async (conn) => {
-      const count = async (sql: string) => Number(readRows(await conn.runAndReadAll(sql, ...bindParams(sql, params)))[0]?.n ?? 0);
-      const previousRows = await count(`SELECT count(*) AS n FROM ${name} WHERE ${dayFilter}`);
-      await conn.run(`DELETE FROM ${name} WHERE ${dayFilter}`, ...bindParams(dayFilter, params));
-      const insertSql = `INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${write.selectSql}) AS produced`;
-      const inserted = (await conn.run(insertSql, ...bindParams(insertSql, params))).rowsChanged;
-      const onDay = await count(`SELECT count(*) AS n FROM ${name} WHERE ${dayFilter}`);
-      if (onDay !== inserted) {
-        throw new OutputGuardError(`${inserted - onDay} of ${inserted} new rows of ${table.name} fall outside ${date}`, 'invalid-data');
-      }
-      const keyList = table.key.join(', ');
-      const duplicates = await count(
-        `SELECT count(*) AS n FROM (SELECT ${keyList} FROM ${name} WHERE ${dayFilter} GROUP BY ${keyList} HAVING count(*) > 1)`,
-      );
-      if (duplicates > 0) {
-        throw new OutputGuardError(`${duplicates} duplicate keys (${keyList}) in ${table.name} for ${date}`, 'invalid-data');
-      }
-      if (inserted < write.minRows) {
-        throw new OutputGuardError(
-          `${table.name} produced ${inserted} rows for ${date}, expected at least ${write.minRows}`,
-          'invalid-data',
-        );
-      }
-      if (!write.allowShrink && previousRows > 0 && inserted * 2 < previousRows) {
-        throw new OutputGuardError(
-          `${table.name} for ${date} would shrink from ${previousRows} to ${inserted} rows (use --allow-shrink to accept)`,
-          'shrink-guard',
-        );
-      }
-      if (write.check) {
-        const checkSql = write.check(this.dialect.table(table));
-        const problems = readRows(await conn.runAndReadAll(checkSql, ...bindParams(checkSql, params)));
-        if (problems.length > 0) {
-          const shown = problems.slice(0, 3).map((p) => String(p.problem)).join('; ');
-          throw new OutputGuardError(
-            `${table.name} for ${date}: ${problems.length} check failure(s): ${shown}`,
-            'invalid-data',
-          );
-        }
-      }
-      const result = { rowsWritten: inserted, previousRows };
-      if (write.alsoInsert) await this.insertOn(conn, write.alsoInsert.table, write.alsoInsert.rows(result));
-      return result;
+    const results = await this.replaceDays({
+      ...write,
+      dates: [write.date],
+      params: write.params,
+      minRows: new Map([[write.date, write.minRows]]),
+      alsoInsert: write.alsoInsert && { table: write.alsoInsert.table, rows: (r) => write.alsoInsert?.rows(r.get(write.date) as DayReplaceResult) ?? [] },
     });
+    return results.get(write.date) as DayReplaceResult;
   }
 
   async replaceDays(write: DaysReplace): Promise<Map<string, DayReplaceResult>> {
-    const { table, dates } = write;
-    const name = this.dialect.table(table);
-    const inBatch = `CAST(${table.dateColumn} AS VARCHAR) IN (SELECT unnest(CAST($__dates AS VARCHAR[])))`;
-    const columns = table.columns.map((c) => c.name).join(', ');
-    const params = { ...write.params, __dates: [...dates] };
     return this.inTransaction(async (conn) => {
-      const perDay = async (sql: string) => {
-        const rows = readRows(await conn.runAndReadAll(sql, ...bindParams(sql, params)));
-        return new Map(rows.map((r) => [String(r.day), Number(r.n)]));
-      };
-      const countSql = `SELECT ${table.dateColumn} AS day, count(*) AS n FROM ${name} WHERE ${inBatch} GROUP BY 1`;
-      const previous = await perDay(countSql);
-      await conn.run(`DELETE FROM ${name} WHERE ${inBatch}`, ...bindParams(inBatch, params));
-      const insertSql = `INSERT INTO ${name} (${columns}) SELECT ${columns} FROM (${write.selectSql}) AS produced WHERE ${inBatch}`;
-      await conn.run(insertSql, ...bindParams(insertSql, params));
-      const written = await perDay(countSql);
-      const keyList = table.key.join(', ');
-      const duplicates = await perDay(
-        `SELECT day, count(*) AS n FROM (SELECT ${table.dateColumn} AS day FROM ${name} WHERE ${inBatch}
-         GROUP BY ${table.dateColumn}, ${keyList} HAVING count(*) > 1) GROUP BY 1`,
-      );
-      // The processor's check once for the batch, its problems by day (days outside it do not count).
-      const problems = new Map<string, string[]>();
-      if (write.check) {
-        const checkSql = write.check(name);
-        const checkParams = { ...write.params, __from: dates[0] as string, __to: dates[dates.length - 1] as string };
-        for (const row of readRows(await conn.runAndReadAll(checkSql, ...bindParams(checkSql, checkParams)))) {
-          const day = String(row.day);
-          problems.set(day, [...(problems.get(day) ?? []), String(row.problem)]);
-        }
-      }
-      const failures: string[] = [];
-      const results = new Map<string, DayReplaceResult>();
-      for (const date of dates) {
-        const rowsWritten = written.get(date) ?? 0;
-        const previousRows = previous.get(date) ?? 0;
-        results.set(date, { rowsWritten, previousRows });
-        if ((duplicates.get(date) ?? 0) > 0) failures.push(`${date}: ${duplicates.get(date)} duplicate keys`);
-        else if (rowsWritten < (write.minRows.get(date) ?? 1)) failures.push(`${date}: ${rowsWritten} rows, expected at least ${write.minRows.get(date) ?? 1}`);
-        else if (!write.allowShrink && previousRows > 0 && rowsWritten * 2 < previousRows) failures.push(`${date}: would shrink from ${previousRows} to ${rowsWritten} rows`);
-        else if (problems.has(date)) failures.push(`${date}: ${problems.get(date)?.length} check failure(s): ${problems.get(date)?.[0]}`);
-      }
-      if (failures.length > 0) {
-        throw new OutputGuardError(`${table.name}: batch of ${dates.length} days failed its guards (${failures.join('; ')})`, 'invalid-data');
-      }
+      const results = await replaceDaysOn(conn, write, this.layouts.get(qualifiedName(write.table)));
       if (write.alsoInsert) await this.insertOn(conn, write.alsoInsert.table, write.alsoInsert.rows(results));
       return results;
     });
@@ -305,48 +265,12 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Columns of a local export against a table: unknown ones, missing required ones, rows and dates. */
   async inspectFile(table: TableDef, path: string, format: FileFormat): Promise<FileCheck> {
-    const reader = fileReader(format);
-    const described = await this.query(`DESCRIBE SELECT * FROM ${reader}`, { path });
-    const columns = described.map((r) => String(r.column_name));
-    const known = new Set(table.columns.map((c) => c.name));
-    const unknown = columns.filter((c) => !known.has(c));
-    const missing = table.columns.filter((c) => c.required && !columns.includes(c.name)).map((c) => c.name);
-    if (unknown.length > 0 || missing.length > 0) return { columns, unknown, missing, unconvertible: [], rows: 0, dates: [] };
-    const typed = table.columns.filter((c) => columns.includes(c.name));
-    const failures = typed
-      .map((c) => `count(*) FILTER (WHERE ${c.name} IS NOT NULL AND ${duckDbDialect.tryCast(c.name, c.type)} IS NULL) AS ${c.name}`)
-      .join(', ');
-    const stats = await this.query(
-      `SELECT count(*) AS n, list(DISTINCT TRY_CAST(${table.dateColumn} AS DATE)::VARCHAR) AS dates, ${failures} FROM ${reader}`,
-      { path },
-    );
-    const first = stats[0] ?? {};
-    const unconvertible = typed.filter((c) => Number(first[c.name] ?? 0) > 0).map((c) => `${c.name} (${String(first[c.name])} not ${c.type})`);
-    const dates = ((first.dates as string[] | null) ?? []).filter(Boolean).sort();
-    return { columns, unknown, missing, unconvertible, rows: Number(first.n ?? 0), dates };
+    return inspectFile(this, table, path, format);
   }
 
   /** Replaces, in one transaction, the table's rows on the file's dates with the file's rows. */
   async importFile(table: TableDef, path: string, format: FileFormat, fileColumns: readonly string[]): Promise<{ rows: number; dates: number }> {
-    const reader = fileReader(format);
-    const present = new Set(fileColumns);
-    const projection = table.columns
-      .map((c) => {
-        if (present.has(c.name)) return `${duckDbDialect.cast(c.name, c.type)} AS ${c.name}`;
-        if (c.name === 'processed_at') return `CAST(now() AS TIMESTAMP) AS processed_at`;
-        return `${duckDbDialect.cast('NULL', c.type)} AS ${c.name}`;
-      })
-      .join(', ');
-    const name = this.dialect.table(table);
-    return this.inTransaction(async (conn) => {
-      const stage = `CREATE OR REPLACE TEMP TABLE import_stage AS SELECT ${projection} FROM ${reader}`;
-      await conn.run(stage, ...bindParams(stage, { path }));
-      const counted = readRows(await conn.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT ${table.dateColumn}) AS d FROM import_stage`));
-      await conn.run(`DELETE FROM ${name} WHERE ${table.dateColumn} IN (SELECT DISTINCT ${table.dateColumn} FROM import_stage)`);
-      await conn.run(`INSERT INTO ${name} SELECT * FROM import_stage`);
-      await conn.run('DROP TABLE import_stage');
-      return { rows: Number(counted[0]?.n ?? 0), dates: Number(counted[0]?.d ?? 0) };
-    });
+    return this.inTransaction((conn) => importFileOn(conn, table, path, format, fileColumns));
   }
 
   classifyError(error: unknown): ErrorClass {
@@ -433,25 +357,6 @@ export class DuckDbWarehouse implements Warehouse {
   }
 }
 
-export type FileFormat = 'csv' | 'parquet' | 'json';
-
-export interface FileCheck {
-  columns: string[];
-  unknown: string[];
-  missing: string[];
-  /** Columns with values that do not convert to the column's type, with their counts. */
-  unconvertible: string[];
-  rows: number;
-  dates: string[];
-}
-
-/** A table function reading the file bound as `$path` (never spliced into the SQL). */
-function fileReader(format: FileFormat): string {
-  if (format === 'csv') return `read_csv($path, header = true, auto_detect = true)`;
-  if (format === 'parquet') return `read_parquet($path)`;
-  return `read_json($path, format = 'newline_delimited')`;
-}
-
 /** A multi-row INSERT with every value bound as a parameter (small row counts: history). */
 async function insertWithSql(conn: DuckDBConnection, table: TableDef, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
@@ -460,7 +365,8 @@ async function insertWithSql(conn: DuckDBConnection, table: TableDef, rows: read
     `(${table.columns
       .map((column, c) => {
         const key = `v${r}_${c}`;
-        params[key] = (row[column.name] ?? null) as SqlParams[string];
+        const value = row[column.name] ?? null;
+        params[key] = (column.type === 'JSON' && value !== null ? jsonText(value) : value) as SqlParams[string];
         return duckDbDialect.cast(`$${key}`, column.type);
       })
       .join(', ')})`,

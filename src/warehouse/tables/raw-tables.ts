@@ -1,16 +1,17 @@
-import { cols, defineTable, type TableDef } from '../schema.js';
+import { cols, type TableDef } from '../schema.js';
+import { platformTable } from './platform-layout.js';
 
-// Phase 2 raw tables with the seed system's column names (seed-data-model §1). Only the columns
-// the processors, checks and sample data use are declared; an import may carry fewer optional ones.
+// Phase 2 raw tables in the platform's layouts (platform-layouts.ts, generated from its DDL). The
+// lists below are the columns the processors, checks and sample data use: each must be a column
+// of the platform's table (platformTable appends any other as the tool's own, and none is).
 
 const loadColumns = [...cols('source_file_path data_hash', 'STRING'), ...cols('processed_at', 'TIMESTAMP')];
 
-export const nbacSchedule = defineTable({
+export const nbacSchedule = platformTable({
   dataset: 'nba_raw',
   name: 'nbac_schedule',
-  dateColumn: 'game_date',
   key: ['game_id'],
-  columns: [
+  extra: [
     ...cols('game_id', 'STRING', true),
     ...cols('game_date', 'DATE', true),
     ...cols('game_date_est', 'TIMESTAMP'),
@@ -25,12 +26,11 @@ export const nbacSchedule = defineTable({
   ],
 });
 
-export const nbacTeamBoxscore = defineTable({
+export const nbacTeamBoxscore = platformTable({
   dataset: 'nba_raw',
   name: 'nbac_team_boxscore',
-  dateColumn: 'game_date',
   key: ['game_id', 'team_abbr'],
-  columns: [
+  extra: [
     ...cols('game_id', 'STRING', true),
     ...cols('nba_game_id', 'STRING'),
     ...cols('game_date', 'DATE', true),
@@ -54,12 +54,11 @@ const playerStatColumns = cols(
   'INT64',
 );
 
-export const nbacGamebookPlayerStats = defineTable({
+export const nbacGamebookPlayerStats = platformTable({
   dataset: 'nba_raw',
   name: 'nbac_gamebook_player_stats',
-  dateColumn: 'game_date',
   key: ['game_id', 'player_lookup'],
-  columns: [
+  extra: [
     ...cols('game_id', 'STRING', true),
     ...cols('game_date', 'DATE', true),
     ...cols('season_year', 'INT64'),
@@ -73,19 +72,18 @@ export const nbacGamebookPlayerStats = defineTable({
   ],
 });
 
-export const nbacPlayerBoxscores = defineTable({
+export const nbacPlayerBoxscores = platformTable({
   dataset: 'nba_raw',
   name: 'nbac_player_boxscores',
-  dateColumn: 'game_date',
   key: ['game_id', 'player_lookup'],
-  columns: [
+  extra: [
     ...cols('game_id', 'STRING', true),
     ...cols('game_date', 'DATE', true),
     ...cols('season_year', 'INT64'),
     ...cols('game_status', 'STRING'),
     ...cols('home_team_abbr away_team_abbr', 'STRING'),
     ...cols('player_lookup', 'STRING', true),
-    ...cols('player_name team_abbr minutes', 'STRING'),
+    ...cols('player_full_name team_abbr minutes', 'STRING'),
     ...cols('starter', 'BOOL'),
     ...playerStatColumns,
     ...cols('plus_minus', 'INT64'),
@@ -93,12 +91,11 @@ export const nbacPlayerBoxscores = defineTable({
   ],
 });
 
-export const bdlPlayerBoxscores = defineTable({
+export const bdlPlayerBoxscores = platformTable({
   dataset: 'nba_raw',
   name: 'bdl_player_boxscores',
-  dateColumn: 'game_date',
   key: ['game_id', 'player_lookup'],
-  columns: [
+  extra: [
     ...cols('game_id', 'STRING', true),
     ...cols('game_date', 'DATE', true),
     ...cols('season_year', 'INT64'),
@@ -116,12 +113,11 @@ export const bdlPlayerBoxscores = defineTable({
   ],
 });
 
-export const oddsApiPlayerPointsProps = defineTable({
+export const oddsApiPlayerPointsProps = platformTable({
   dataset: 'nba_raw',
   name: 'odds_api_player_points_props',
-  dateColumn: 'game_date',
   key: ['game_id', 'player_lookup', 'bookmaker', 'snapshot_timestamp'],
-  columns: [
+  extra: [
     ...cols('game_id', 'STRING', true),
     ...cols('odds_api_event_id', 'STRING'),
     ...cols('game_date', 'DATE', true),
@@ -138,12 +134,11 @@ export const oddsApiPlayerPointsProps = defineTable({
   ],
 });
 
-export const bettingprosPlayerPointsProps = defineTable({
+export const bettingprosPlayerPointsProps = platformTable({
   dataset: 'nba_raw',
   name: 'bettingpros_player_points_props',
-  dateColumn: 'game_date',
   key: ['player_lookup', 'bookmaker', 'bet_side', 'market_type', 'created_at'],
-  columns: [
+  extra: [
     ...cols('game_date', 'DATE', true),
     ...cols('market_type', 'STRING', true),
     ...cols('player_lookup', 'STRING', true),
@@ -160,12 +155,11 @@ export const bettingprosPlayerPointsProps = defineTable({
   ],
 });
 
-export const bigdataballPlayByPlay = defineTable({
+export const bigdataballPlayByPlay = platformTable({
   dataset: 'nba_raw',
   name: 'bigdataball_play_by_play',
-  dateColumn: 'game_date',
   key: ['game_id', 'event_id'],
-  columns: [
+  extra: [
     ...cols('game_id event_id', 'STRING', true),
     ...cols('game_date', 'DATE', true),
     ...cols('event_type event_subtype', 'STRING'),
