@@ -1,7 +1,7 @@
 import type { SqlDialect } from '../warehouse/dialect.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
-import { addDays, seasonYearOf, type IsoDate } from './dates.js';
+import { addDays, historyFloor, seasonYearOf, type IsoDate } from './dates.js';
 import { DEFAULT_SEASONS, seasonLabel, type SeasonLabel, type SeasonRange } from './seasons.js';
 
 /** What the schedule says about each season: its regular season and its last scheduled game. */
@@ -17,10 +17,14 @@ export type GameCounts = ReadonlyMap<IsoDate, number>;
 
 const SEASON_YEAR_SQL = `COALESCE(season_year, EXTRACT(YEAR FROM game_date) - CASE WHEN EXTRACT(MONTH FROM game_date) >= 10 THEN 0 ELSE 1 END)`;
 
-function latestScheduleRows(d: SqlDialect): string {
+/**
+ * The latest version of each schedule row in a range. The range filters the partition column
+ * before the window: BigQuery prunes only there, and the platform's schedule requires it.
+ */
+function latestScheduleRows(d: SqlDialect, range: string): string {
   return `SELECT * FROM (
       SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.game_id ORDER BY s.game_status DESC, s.processed_at DESC) AS version_rank
-      FROM ${d.table(nbacSchedule)} AS s) AS latest
+      FROM ${d.table(nbacSchedule)} AS s WHERE ${range}) AS latest
     WHERE version_rank = 1 AND COALESCE(is_all_star, FALSE) = FALSE`;
 }
 
@@ -30,14 +34,15 @@ export function scheduleSeasonsSql(d: SqlDialect): string {
         MIN(CASE WHEN game_status = 3 AND COALESCE(is_regular_season, game_id LIKE '002%') THEN game_date END) AS regular_start,
         MAX(CASE WHEN game_status = 3 AND COALESCE(is_regular_season, game_id LIKE '002%') THEN game_date END) AS regular_end,
         MAX(game_date) AS last_scheduled
-     FROM (${latestScheduleRows(d)}) AS games
+     FROM (${latestScheduleRows(d, historyFloor('s.game_date'))}) AS games
      GROUP BY 1 ORDER BY 1`;
 }
 
 /** Final games per date between `@start` and `@end`. */
 export function gameCountsSql(d: SqlDialect): string {
-  return `SELECT game_date, COUNT(*) AS games FROM (${latestScheduleRows(d)}) AS games
-     WHERE game_status = 3 AND game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}
+  const range = `s.game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}`;
+  return `SELECT game_date, COUNT(*) AS games FROM (${latestScheduleRows(d, range)}) AS games
+     WHERE game_status = 3
      GROUP BY game_date`;
 }
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadScheduleSeasons } from '../calendar/calendar.js';
-import type { IsoDate } from '../calendar/dates.js';
+import { historyFloor, type IsoDate } from '../calendar/dates.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { table } from '../reporting/output.js';
@@ -45,7 +45,8 @@ export async function validateDates(
 async function scheduleRange(warehouse: Warehouse): Promise<{ start: IsoDate; end: IsoDate } | undefined> {
   if (!(await warehouse.tableExists(nbacSchedule))) return undefined;
   const rows = await warehouse.query(
-    `SELECT MIN(game_date) AS first_date, MAX(game_date) AS last_date FROM ${warehouse.dialect.table(nbacSchedule)} WHERE game_status = 3`,
+    `SELECT MIN(game_date) AS first_date, MAX(game_date) AS last_date FROM ${warehouse.dialect.table(nbacSchedule)}
+     WHERE ${historyFloor('game_date')} AND game_status = 3`,
   );
   const first = rows[0]?.first_date;
   return typeof first === 'string' ? { start: first, end: String(rows[0]?.last_date) } : undefined;
