@@ -26,6 +26,7 @@ import { BigQueryStandIn } from './.build/test/helpers/bigquery-standin.js';
 import { PROCESSORS } from '../dist/processors/index.js';
 import { DEFAULT_RETRY_POLICY, runBackfill } from '../dist/runner/index.js';
 import { DuckDbWarehouse } from '../dist/warehouse/duckdb/duckdb-warehouse.js';
+import { composedRowsSql, writePlan } from '../dist/warehouse/day-write.js';
 import { processorRunHistory } from '../dist/warehouse/tables/reference-tables.js';
 
 const args = process.argv.slice(2);
@@ -96,9 +97,12 @@ const variants = {
     const bootstrap = dates.filter((d) => calendar.isBootstrap(d));
     await w.ensureTables([...PROCESSORS.map((p) => p.table), processorRunHistory]);
     for (const p of [...phase3, ...phase4]) {
-      const cols = p.table.columns.map((c) => c.name).join(', ');
-      const skip = p.phase === 4 ? `WHERE CAST(${p.table.dateColumn} AS VARCHAR) NOT IN (SELECT unnest(CAST($b AS VARCHAR[])))` : '';
-      await w.execute(`INSERT INTO ${w.dialect.table(p.table)} (${cols}) SELECT ${cols} FROM (${p.select(w.dialect)}) AS s ${skip}`, { start, end, season_start: start, b: bootstrap });
+      // The same full-width rows as a day write: casts, carried columns and bookkeeping.
+      const plan = writePlan(p.table);
+      const cols = plan.columns.map((c) => c.name).join(', ');
+      const skip = p.phase === 4 ? `CAST(${p.table.dateColumn} AS VARCHAR) NOT IN (SELECT unnest(CAST($b AS VARCHAR[])))` : undefined;
+      const rows = composedRowsSql(w.dialect, p.table, p.select(w.dialect), plan, { from: 'CAST($start AS DATE)', to: 'CAST($end AS DATE)', producedFilter: skip });
+      await w.execute(`INSERT INTO ${w.dialect.table(p.table)} (${cols}) ${rows}`, { start, end, season_start: start, b: bootstrap });
     }
   }),
 };
