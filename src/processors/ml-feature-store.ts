@@ -5,7 +5,7 @@ import { playerCompositeFactorsTable } from './player-composite-factors.js';
 import { playerDailyCacheTable } from './player-daily-cache.js';
 import { playerShotZoneAnalysisTable } from './player-shot-zone-analysis.js';
 import { defineProcessor } from './processor.js';
-import { completenessSql, finalGamesSql, rangeParams, seasonYearSql } from './sql/common.js';
+import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, tableInRange } from './sql/common.js';
 import { listedPlayersSql, qualityTierSql } from './sql/windows.js';
 import { teamDefenseZoneAnalysisTable } from './team-defense-zone-analysis.js';
 import { upcomingPlayerGameContextTable } from './upcoming-player-game-context.js';
@@ -73,12 +73,12 @@ export const mlFeatureStore = defineProcessor({
     SELECT u.game_date, u.game_id, u.player_lookup, u.team_abbr, u.opponent_team_abbr, c.games_in_sample,
     ${values}
     FROM listed AS u
-    LEFT JOIN ${d.table(playerDailyCacheTable)} AS c ON c.cache_date = u.game_date AND c.player_lookup = u.player_lookup
-    LEFT JOIN ${d.table(playerCompositeFactorsTable)} AS f ON f.game_date = u.game_date AND f.player_lookup = u.player_lookup
-    LEFT JOIN ${d.table(playerShotZoneAnalysisTable)} AS s ON s.analysis_date = u.game_date AND s.player_lookup = u.player_lookup
-    LEFT JOIN ${d.table(teamDefenseZoneAnalysisTable)} AS z ON z.analysis_date = u.game_date AND z.team_abbr = u.opponent_team_abbr
-    LEFT JOIN ${d.table(upcomingTeamGameContextTable)} AS t ON t.game_date = u.game_date AND t.team_abbr = u.team_abbr
-    LEFT JOIN ${d.table(upcomingTeamGameContextTable)} AS o ON o.game_date = u.game_date AND o.team_abbr = u.opponent_team_abbr
+    LEFT JOIN ${tableInRange(d, playerDailyCacheTable, start, end)} AS c ON c.cache_date = u.game_date AND c.player_lookup = u.player_lookup
+    LEFT JOIN ${tableInRange(d, playerCompositeFactorsTable, start, end)} AS f ON f.game_date = u.game_date AND f.player_lookup = u.player_lookup
+    LEFT JOIN ${tableInRange(d, playerShotZoneAnalysisTable, start, end)} AS s ON s.analysis_date = u.game_date AND s.player_lookup = u.player_lookup
+    LEFT JOIN ${tableInRange(d, teamDefenseZoneAnalysisTable, start, end)} AS z ON z.analysis_date = u.game_date AND z.team_abbr = u.opponent_team_abbr
+    LEFT JOIN ${tableInRange(d, upcomingTeamGameContextTable, start, end)} AS t ON t.game_date = u.game_date AND t.team_abbr = u.team_abbr
+    LEFT JOIN ${tableInRange(d, upcomingTeamGameContextTable, start, end)} AS o ON o.game_date = u.game_date AND o.team_abbr = u.opponent_team_abbr
   ),
   scored AS (
     SELECT r.*, ${defaults} AS default_feature_count, ${requiredDefaults} AS required_default_count,

@@ -3,7 +3,7 @@ import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { playerGameSummaryTable } from './player-game-summary.js';
 import { playerShotZoneAnalysisTable } from './player-shot-zone-analysis.js';
 import { defineProcessor } from './processor.js';
-import { completenessSql, finalGamesSql, rangeParams, seasonYearSql } from './sql/common.js';
+import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, tableInRange } from './sql/common.js';
 import { analysisDatesSql, clampSql, listedPlayersSql, qualityTierSql, recentPlayedGamesSql, teamFormSql } from './sql/windows.js';
 import { teamDefenseZoneAnalysisTable } from './team-defense-zone-analysis.js';
 import { teamOffenseGameSummaryTable } from './team-offense-game-summary.js';
@@ -82,8 +82,8 @@ export const playerCompositeFactors = defineProcessor({
       tf.pace_last_10 - ofm.pace_last_10 AS pace_differential
     FROM listed AS u
     LEFT JOIN usage_form AS f ON f.target_date = u.game_date AND f.player_lookup = u.player_lookup
-    LEFT JOIN ${d.table(playerShotZoneAnalysisTable)} AS s ON s.analysis_date = u.game_date AND s.player_lookup = u.player_lookup
-    LEFT JOIN ${d.table(teamDefenseZoneAnalysisTable)} AS z ON z.analysis_date = u.game_date AND z.team_abbr = u.opponent_team_abbr
+    LEFT JOIN ${tableInRange(d, playerShotZoneAnalysisTable, start, end)} AS s ON s.analysis_date = u.game_date AND s.player_lookup = u.player_lookup
+    LEFT JOIN ${tableInRange(d, teamDefenseZoneAnalysisTable, start, end)} AS z ON z.analysis_date = u.game_date AND z.team_abbr = u.opponent_team_abbr
     LEFT JOIN team_form AS tf ON tf.analysis_date = u.game_date AND tf.team_abbr = u.team_abbr
     LEFT JOIN team_form AS ofm ON ofm.analysis_date = u.game_date AND ofm.team_abbr = u.opponent_team_abbr
   ),

@@ -4,7 +4,7 @@ import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { playerGameSummaryTable } from './player-game-summary.js';
 import { playerShotZoneAnalysisTable } from './player-shot-zone-analysis.js';
 import { defineProcessor } from './processor.js';
-import { completenessSql, finalGamesSql, rangeParams, seasonYearSql } from './sql/common.js';
+import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, tableInRange } from './sql/common.js';
 import { analysisDatesSql, listedPlayersSql, qualityTierSql, recentPlayedGamesSql, teamFormSql } from './sql/windows.js';
 import { teamOffenseGameSummaryTable } from './team-offense-game-summary.js';
 import { upcomingPlayerGameContextTable } from './upcoming-player-game-context.js';
@@ -87,6 +87,6 @@ SELECT u.game_date AS cache_date, ${seasonYearSql('u.game_date')} AS season_year
 FROM listed AS u
 LEFT JOIN form AS f ON f.target_date = u.game_date AND f.player_lookup = u.player_lookup
 LEFT JOIN team_form AS t ON t.analysis_date = u.game_date AND t.team_abbr = u.team_abbr
-LEFT JOIN ${d.table(playerShotZoneAnalysisTable)} AS s ON s.analysis_date = u.game_date AND s.player_lookup = u.player_lookup`;
+LEFT JOIN ${tableInRange(d, playerShotZoneAnalysisTable, start, end)} AS s ON s.analysis_date = u.game_date AND s.player_lookup = u.player_lookup`;
   },
 });

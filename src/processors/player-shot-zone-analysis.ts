@@ -3,7 +3,7 @@ import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { playerGameSummaryTable } from './player-game-summary.js';
 import { defineProcessor } from './processor.js';
-import { completenessSql, finalGamesSql, rangeParams, seasonYearSql } from './sql/common.js';
+import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, tableInRange } from './sql/common.js';
 import { analysisDatesSql, qualityTierSql } from './sql/windows.js';
 
 /** Played games in the player window, and the completeness denominator. */
@@ -56,7 +56,7 @@ export const playerShotZoneAnalysis = defineProcessor({
     SELECT a.analysis_date, p.*, ROW_NUMBER() OVER (
       PARTITION BY a.analysis_date, p.player_lookup ORDER BY p.game_date DESC) AS recency
     FROM analysis_dates AS a
-    JOIN ${d.table(playerGameSummaryTable)} AS p ON p.game_date < a.analysis_date AND p.game_date >= ${seasonStart}
+    JOIN ${tableInRange(d, playerGameSummaryTable, seasonStart, end)} AS p ON p.game_date < a.analysis_date AND p.game_date >= ${seasonStart}
     WHERE p.is_active AND p.minutes_played > 0
   ),
   player_window AS (

@@ -2,7 +2,7 @@ import { cols } from '../warehouse/schema.js';
 import { platformTable } from '../warehouse/tables/platform-layout.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import { defineProcessor } from './processor.js';
-import { completenessSql, finalGamesSql, rangeParams, seasonYearSql } from './sql/common.js';
+import { completenessSql, finalGamesSql, rangeParams, seasonYearSql, tableInRange } from './sql/common.js';
 import { analysisDatesSql, qualityTierSql } from './sql/windows.js';
 import { teamDefenseGameSummaryTable } from './team-defense-game-summary.js';
 
@@ -65,7 +65,7 @@ export const teamDefenseZoneAnalysis = defineProcessor({
     SELECT a.analysis_date, g.*, ROW_NUMBER() OVER (
       PARTITION BY a.analysis_date, g.defending_team_abbr ORDER BY g.game_date DESC) AS recency
     FROM analysis_dates AS a
-    JOIN ${d.table(teamDefenseGameSummaryTable)} AS g ON g.game_date < a.analysis_date AND g.game_date >= ${seasonStart}
+    JOIN ${tableInRange(d, teamDefenseGameSummaryTable, seasonStart, end)} AS g ON g.game_date < a.analysis_date AND g.game_date >= ${seasonStart}
   ),
   team_window AS (
     SELECT analysis_date, defending_team_abbr AS team_abbr, COUNT(*) AS games_in_sample,

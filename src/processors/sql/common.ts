@@ -1,4 +1,5 @@
 import type { SqlDialect } from '../../warehouse/dialect.js';
+import type { TableDef } from '../../warehouse/schema.js';
 import { nbacSchedule } from '../../warehouse/tables/raw-tables.js';
 
 /** The bound parameters every processor SELECT may use. */
@@ -33,6 +34,14 @@ export function finalGamesSql(d: SqlDialect, from: string, to: string, schedule:
       WHERE s.game_date BETWEEN ${from} AND ${to}
     ) AS latest
     WHERE version_rank = 1 AND game_status = 3 AND COALESCE(is_all_star, FALSE) = FALSE`;
+}
+
+/**
+ * A table's rows of a date range, filtered on its partition column before any join, window or
+ * aggregate reads them: BigQuery prunes only there, and some platform tables require it.
+ */
+export function tableInRange(d: SqlDialect, table: TableDef, from: string, to: string): string {
+  return `(SELECT * FROM ${d.table(table)} WHERE ${table.dateColumn} BETWEEN ${from} AND ${to})`;
 }
 
 /** Both sides of each final game: team, opponent, home flag, scores. Needs a `final_games` CTE. */

@@ -2,6 +2,7 @@ import type { SqlDialect } from '../../warehouse/dialect.js';
 import { playerGameSummaryTable } from '../player-game-summary.js';
 import { teamOffenseGameSummaryTable } from '../team-offense-game-summary.js';
 import { upcomingPlayerGameContextTable } from '../upcoming-player-game-context.js';
+import { tableInRange } from './common.js';
 
 /** Quality tiers of Phase 4 rows from their completeness (product.md §6). */
 export function qualityTierSql(completeness: string): string {
@@ -32,7 +33,7 @@ export function recentPlayedGamesSql(d: SqlDialect, driver: string, seasonStart:
   return `SELECT dr.target_date, p.*, ROW_NUMBER() OVER (
       PARTITION BY dr.target_date, p.player_lookup ORDER BY p.game_date DESC) AS recency
     FROM ${driver} AS dr
-    JOIN ${d.table(playerGameSummaryTable)} AS p
+    JOIN ${tableInRange(d, playerGameSummaryTable, seasonStart, d.param('end', 'DATE'))} AS p
       ON p.player_lookup = dr.player_lookup AND p.game_date < dr.target_date AND p.game_date >= ${seasonStart}
     WHERE p.is_active AND p.minutes_played > 0`;
 }
@@ -45,7 +46,7 @@ export function teamFormSql(d: SqlDialect, seasonStart: string): string {
       SELECT a.analysis_date, t.team_abbr, t.pace, t.offensive_rating,
         ROW_NUMBER() OVER (PARTITION BY a.analysis_date, t.team_abbr ORDER BY t.game_date DESC) AS recency
       FROM analysis_dates AS a
-      JOIN ${d.table(teamOffenseGameSummaryTable)} AS t ON t.game_date < a.analysis_date AND t.game_date >= ${seasonStart}
+      JOIN ${tableInRange(d, teamOffenseGameSummaryTable, seasonStart, d.param('end', 'DATE'))} AS t ON t.game_date < a.analysis_date AND t.game_date >= ${seasonStart}
     ) AS ranked
     WHERE recency <= 10
     GROUP BY analysis_date, team_abbr`;
