@@ -1,7 +1,8 @@
 import type { SqlDialect } from '../warehouse/dialect.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
-import { addDays, historyFloor, seasonYearOf, type IsoDate } from './dates.js';
+import { historyFloor } from '../warehouse/partition-filter.js';
+import { addDays, seasonYearOf, type IsoDate } from './dates.js';
 import { DEFAULT_SEASONS, seasonLabel, type SeasonLabel, type SeasonRange } from './seasons.js';
 
 /** What the schedule says about each season: its regular season and its last scheduled game. */

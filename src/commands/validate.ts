@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadScheduleSeasons } from '../calendar/calendar.js';
-import { historyFloor, type IsoDate } from '../calendar/dates.js';
+import type { IsoDate } from '../calendar/dates.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { table } from '../reporting/output.js';
@@ -8,6 +8,7 @@ import type { CheckResult } from '../validation/check.js';
 import { CHECKS } from '../validation/checks.js';
 import { blocked, runChecks } from '../validation/run-checks.js';
 import { checkScope } from '../validation/scope.js';
+import { historyFloor } from '../warehouse/partition-filter.js';
 import { nbacSchedule } from '../warehouse/tables/raw-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';

@@ -3,7 +3,7 @@ import type { ProcessorDefinition } from '../processors/processor.js';
 import type { ErrorClass } from '../vocabulary.js';
 import { errorMessage } from '../warehouse/errors.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
-import { insertHistory, pairKey, processorRunHistory, type HistoryRow } from './history.js';
+import { insertHistory, pairKey, platformHistoryRow, processorRunHistory, type HistoryRow } from './history.js';
 import type { PairOutcome, RunStop } from './outcome.js';
 import type { PairDecision, PlanItem } from './plan.js';
 import { pairPriority, priorityLimit } from './priority-limit.js';
@@ -203,7 +203,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
 
   /** A success row now, or held for writeLateHistory when the pair's fingerprint is decided late. */
   function lateOrNow(item: PlanItem, row: HistoryRow): Row[] {
-    if (warehouse.atomicHistory || !item.deferred || !options.refresh) return [row as unknown as Row];
+    if (warehouse.atomicHistory || !item.deferred || !options.refresh) return [platformHistoryRow(row)];
     late.push({ item, row });
     return [];
   }

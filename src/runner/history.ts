@@ -1,10 +1,23 @@
-import type { IsoDate } from '../calendar/dates.js';
+import { userInfo } from 'node:os';
+import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
 import type { ErrorClass, PairStatus, Phase, SkipReason } from '../vocabulary.js';
-import { processorRunHistory } from '../warehouse/tables/reference-tables.js';
 import type { SqlDialect } from '../warehouse/dialect.js';
+import {
+  ERROR_TYPES,
+  FAILURE_CATEGORIES,
+  PLATFORM_PHASES,
+  PLATFORM_PROCESSOR_NAMES,
+  processorRunHistory,
+  TOOL_EXECUTION_HOST,
+  TOOL_MARKER,
+  toolHistorySql,
+} from '../warehouse/tables/run-history.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 
-/** One row of `nba_reference.processor_run_history`. */
+/**
+ * One history record in the tool's words; stored in the platform's layout of
+ * `nba_reference.processor_run_history` (platformHistoryRow) and read back through toolHistorySql.
+ */
 export interface HistoryRow {
   run_id: string;
   processor_name: string;
@@ -74,7 +87,7 @@ export function latestHistorySql(d: SqlDialect, columns: readonly string[], filt
        SELECT h.*, ROW_NUMBER() OVER (
          PARTITION BY processor_name, data_date
          ORDER BY COALESCE(finished_at, started_at) DESC, started_at DESC) AS recency
-       FROM ${d.table(processorRunHistory)} AS h
+       FROM (${toolHistorySql(d)}) AS h
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ) AS latest WHERE recency = 1`;
 }
@@ -88,17 +101,75 @@ export async function insertHistory(warehouse: Warehouse, rows: readonly History
   // History goes in batches: one statement per batch, never one per date.
   const batchSize = 500;
   for (let i = 0; i < rows.length; i += batchSize) {
-    await warehouse.insertRows(processorRunHistory, rows.slice(i, i + batchSize) as unknown as Row[]);
+    await warehouse.insertRows(processorRunHistory, rows.slice(i, i + batchSize).map(platformHistoryRow));
   }
 }
 
-export { processorRunHistory };
+/** Whose runs these are, for `triggered_by`. */
+const TRIGGERED_BY = (() => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/**
+ * A record as the platform's table holds it: class name, phase name, the platform's status (a
+ * rollback is `skipped`, with the tool's state in `summary`), JSON errors naming `DependencyError`
+ * for missing inputs, and the tool's own fields in `summary`.
+ */
+export function platformHistoryRow(row: HistoryRow): Row {
+  const rolledBack = row.status === 'rolled-back';
+  const errorType = row.error_class ? ERROR_TYPES[row.error_class] : undefined;
+  const errors = row.errors ? (JSON.parse(row.errors) as Record<string, unknown>[]).map((e) => (errorType ? { error_type: errorType, ...e } : e)) : null;
+  const summary = Object.fromEntries(
+    Object.entries({
+      tool: TOOL_MARKER,
+      state: rolledBack ? 'rolled-back' : undefined,
+      skip_reason: row.skip_reason ?? undefined,
+      error_class: row.error_class ?? undefined,
+      input_fingerprint: row.input_fingerprint ?? undefined,
+      command_line: row.command_line,
+      tool_version: row.tool_version,
+    }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    processor_name: PLATFORM_PROCESSOR_NAMES[row.processor_name] ?? row.processor_name,
+    run_id: row.run_id,
+    season_year: seasonYearOf(row.data_date),
+    status: rolledBack ? 'skipped' : row.status,
+    duration_seconds: row.duration_ms === null ? null : row.duration_ms / 1000,
+    records_processed: row.rows_written,
+    backfill_mode: true,
+    execution_host: TOOL_EXECUTION_HOST,
+    triggered_by: TRIGGERED_BY,
+    errors,
+    summary,
+    data_date: row.data_date,
+    started_at: row.started_at,
+    processed_at: row.finished_at,
+    phase: PLATFORM_PHASES[row.phase],
+    output_table: row.processor_name,
+    output_dataset: row.phase === 3 ? 'nba_analytics' : 'nba_precompute',
+    trigger_source: TOOL_EXECUTION_HOST,
+    dependency_check_passed: row.status === 'failed' ? row.error_class !== 'missing-dependency' : true,
+    missing_dependencies: row.missing_dependencies,
+    retry_attempt: row.attempts,
+    skipped: row.status === 'skipped' || rolledBack,
+    skip_reason: rolledBack ? 'rolled-back' : row.skip_reason,
+    failure_category: row.status === 'failed' && row.error_class ? (FAILURE_CATEGORIES[row.error_class] ?? 'unknown') : null,
+  };
+}
+
+export { processorRunHistory, toolHistorySql };
 
 /** The message of the last attempt recorded in a history row's `errors` JSON. */
 export function lastErrorMessage(errors: unknown): string {
   if (typeof errors !== 'string') return '';
   try {
-    return (JSON.parse(errors) as { message?: string }[]).at(-1)?.message ?? '';
+    const parsed = JSON.parse(errors) as { message?: string }[] | null;
+    return Array.isArray(parsed) ? (parsed.at(-1)?.message ?? '') : '';
   } catch {
     return errors;
   }

@@ -3,7 +3,7 @@ import { eachDay, type IsoDate } from '../calendar/dates.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { lastErrorMessage, latestHistorySql, processorRunHistory } from './history.js';
+import { lastErrorMessage, latestHistorySql, processorRunHistory, toolHistorySql } from './history.js';
 
 /** The colour classes of a cell in the coverage calendar. */
 export type CellStatus = 'done' | 'done-ok' | 'done-degraded' | 'done-poor' | 'failed' | 'bootstrap' | 'no-games' | 'missing' | 'rolled-back';
@@ -61,7 +61,7 @@ export async function loadReportData(warehouse: Warehouse, range?: { start: IsoD
   const processors = [...phaseProcessors(3, PROCESSORS), ...phaseProcessors(4, PROCESSORS)];
   const d = warehouse.dialect;
   const hasHistory = await warehouse.tableExists(processorRunHistory);
-  const history = d.table(processorRunHistory);
+  const history = `(${toolHistorySql(d)}) AS tool_history`;
   const params = { start, end };
   const inRange = `data_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}`;
   const latest = hasHistory

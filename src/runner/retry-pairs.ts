@@ -1,7 +1,7 @@
 import type { IsoDate } from '../calendar/dates.js';
 import type { Phase } from '../vocabulary.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { processorRunHistory } from './history.js';
+import { processorRunHistory, toolHistorySql } from './history.js';
 
 export interface FailedPairs {
   runId: string;
@@ -12,7 +12,7 @@ export interface FailedPairs {
 export async function failedPairsOf(warehouse: Warehouse, runId?: string): Promise<FailedPairs | undefined> {
   if (!(await warehouse.tableExists(processorRunHistory))) return undefined;
   const d = warehouse.dialect;
-  const history = d.table(processorRunHistory);
+  const history = `(${toolHistorySql(d)}) AS tool_history`;
   let id = runId;
   if (!id) {
     const latest = await warehouse.query(

@@ -3,7 +3,7 @@ import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import type { SqlParams, Warehouse } from '../warehouse/warehouse.js';
-import { lastErrorMessage, latestHistorySql, processorRunHistory } from './history.js';
+import { lastErrorMessage, latestHistorySql, processorRunHistory, toolHistorySql } from './history.js';
 
 export interface ProcessorStatus {
   processor: string;
@@ -40,7 +40,7 @@ export async function historyStatus(warehouse: Warehouse, since: Date | undefine
   const empty = processors.map((p) => ({ processor: p.name, phase: p.phase, ok: 0, failed: 0, skipped: 0, latestDate: null, resumeFrom: null, resumeTo: null }));
   if (!(await warehouse.tableExists(processorRunHistory))) return { processors: empty, failures: [] };
   const d = warehouse.dialect;
-  const history = d.table(processorRunHistory);
+  const history = `(${toolHistorySql(d)}) AS tool_history`;
   const sinceFilter = since ? `WHERE started_at >= ${d.param('since', 'TIMESTAMP')}` : '';
   const params: SqlParams = since ? { since: since.toISOString().replace('T', ' ').replace('Z', '') } : {};
   const counts = await warehouse.query(

@@ -1,5 +1,5 @@
 import { drawName, playerLookup } from './names.js';
-import { Rng } from './prng.js';
+import { hash32, Rng } from './prng.js';
 
 export const ROSTER_SIZE = 15;
 
@@ -10,6 +10,10 @@ export interface PlayerProfile {
   name: string;
   lookup: string;
   team: string;
+  /** NBA.com person id (nbac_player_boxscores.nba_player_id); unique in the league. */
+  nbaId: number;
+  /** BettingPros player id (bettingpros_player_points_props.bp_player_id); unique in the league. */
+  bpId: number;
   /** 0-4 starters, 5-9 rotation, 10-12 deep bench, 13-14 end of the bench. */
   slot: number;
   position: Position;
@@ -100,9 +104,22 @@ function slotGeneration(seed: number, team: string, slot: number, seasonYear: nu
   return generation;
 }
 
+/**
+ * An id in [base, base + span) from a hash of the player's lookup (so a player keeps it from season
+ * to season), moved to the next free one on a collision; no random draw, so no other value changes.
+ */
+function uniqueId(key: string, base: number, span: number, taken: Set<number>): number {
+  let offset = hash32(key) % span;
+  while (taken.has(base + offset)) offset = (offset + 1) % span;
+  taken.add(base + offset);
+  return base + offset;
+}
+
 /** 15 players per team; player_lookup is unique across the league (a colliding name is redrawn). */
 export function buildLeague(seed: number, seasonYear: number, teamCodes: readonly string[]): TeamProfile[] {
   const taken = new Set<string>();
+  const nbaIds = new Set<number>();
+  const bpIds = new Set<number>();
   const seasonRng = Rng.from(seed, seasonYear, 'teams');
   return teamCodes.map((code) => {
     const players: PlayerProfile[] = [];
@@ -117,7 +134,9 @@ export function buildLeague(seed: number, seasonYear: number, teamCodes: readonl
       }
       taken.add(lookup);
       const profile = drawProfile(Rng.from(seed, 'profile', code, slot, generation), slot);
-      players.push({ name, lookup, team: code, slot, ...profile });
+      const nbaId = uniqueId(`nba-person|${seed}|${lookup}`, 1_626_000, 100_000, nbaIds);
+      const bpId = uniqueId(`bp-player|${seed}|${lookup}`, 10_000, 90_000, bpIds);
+      players.push({ name, lookup, team: code, nbaId, bpId, slot, ...profile });
     }
     // Scale usage so that a full-strength game (slots 0-12 active) averages 88 field-goal attempts.
     const rotation = players.slice(0, ROSTER_SIZE - 2);

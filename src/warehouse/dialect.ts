@@ -47,4 +47,6 @@ export interface SqlDialect {
   jsonText(expr: string): string;
   /** The scalar at a JSONPath (`$.a.b`) of a JSON value as STRING, NULL when absent. */
   jsonString(expr: string, path: string): string;
+  /** The strings of a JSON array as ARRAY<STRING>, NULL when the value is NULL. */
+  jsonStringArray(expr: string): string;
 }

@@ -156,8 +156,10 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
       timePartitioning: { type: 'DAY', field: 'game_date' },
       clustering: { fields: summary?.clustering?.slice(0, 4) },
     });
-    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'missing_dependencies', type: 'STRING', mode: 'REPEATED' });
-    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'phase', type: 'INT64', mode: 'NULLABLE' });
+    // The run history in the platform's layout: JSON lists, the phase as its name, REQUIRED kept where the tool fills it.
+    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'missing_dependencies', type: 'JSON', mode: 'NULLABLE' });
+    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'phase', type: 'STRING', mode: 'NULLABLE' });
+    expect(standIn.tables.get('nba_reference.processor_run_history')?.schema.fields).toContainEqual({ name: 'run_id', type: 'STRING', mode: 'REQUIRED' });
   });
 
   it('a guard failing inside the job fails the date as invalid-data (exit 1); a 401 is fatal (exit 3)', async () => {

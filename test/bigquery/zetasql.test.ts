@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gameCountsSql, scheduleSeasonsSql } from '../../src/calendar/calendar.js';
 import { PROCESSORS } from '../../src/processors/index.js';
 import { inputStatsUnionSql } from '../../src/runner/fingerprint.js';
-import { latestHistorySql, latestStatesSql } from '../../src/runner/history.js';
+import { latestHistorySql, latestStatesSql, platformHistoryRow, type HistoryRow } from '../../src/runner/history.js';
+import { RUNBOOK_QUERIES } from '../fixtures/runbook-queries.js';
 import { CHECKS } from '../../src/validation/checks.js';
 import type { CheckSqlContext } from '../../src/validation/check.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
@@ -84,18 +85,37 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
   }
 
   it('the batched history INSERT unpacks every value as it was written (ZetaSQL evaluates its SELECT)', async () => {
-    const rows = [
-      { run_id: 'r1', processor_name: 'player_game_summary', phase: 3, data_date: '2022-01-05', status: 'failed', error_class: 'missing-dependency', errors: '[{"attempt":1}]',
-        missing_dependencies: ['nba_raw.bdl_player_boxscores', 'nba_raw.nbac_gamebook_player_stats'], rows_written: 0, attempts: 2, started_at: new Date('2022-01-05T01:02:03.456Z'), duration_ms: 1234 },
-      { run_id: 'r1', processor_name: 'ml_feature_store', phase: 4, data_date: '2022-01-06', status: 'success', missing_dependencies: null, rows_written: 312, finished_at: '2022-01-06T10:00:00.000Z' },
+    const base = { run_id: 'r1', skip_reason: null, input_fingerprint: 'fp1', command_line: 'backfill phase3', tool_version: '0.1.0' } as const;
+    const tool: HistoryRow[] = [
+      { ...base, processor_name: 'player_game_summary', phase: 3, data_date: '2022-01-05', status: 'failed', error_class: 'missing-dependency',
+        errors: '[{"attempt":1,"class":"missing-dependency","message":"no player stats"}]', missing_dependencies: ['nba_raw.bdl_player_boxscores', 'nba_raw.nbac_gamebook_player_stats'],
+        rows_written: 0, attempts: 2, started_at: '2022-01-05T01:02:03.456Z', finished_at: '2022-01-05T01:02:04.690Z', duration_ms: 1234 },
+      { ...base, processor_name: 'ml_feature_store', phase: 4, data_date: '2022-01-06', status: 'rolled-back', error_class: null, errors: null, missing_dependencies: null,
+        rows_written: 0, attempts: 0, started_at: '2022-01-06T10:00:00.000Z', finished_at: '2022-01-06T10:00:00.000Z', duration_ms: 0 },
     ];
-    const { sql, params } = insertSql(d, processorRunHistory, rows);
+    const { sql, params } = insertSql(d, processorRunHistory, tool.map(platformHistoryRow));
     const select = sql.slice(sql.indexOf('\n') + 1);
     const got = await zeta.evaluate(select, params as Record<string, string>);
     expect(got).toHaveLength(2);
-    expect(got[0]).toMatchObject({ run_id: 'r1', phase: 3, data_date: '2022-01-05', errors: '[{"attempt":1}]', missing_dependencies: ['nba_raw.bdl_player_boxscores', 'nba_raw.nbac_gamebook_player_stats'], rows_written: 0, attempts: 2, started_at: '2022-01-05T01:02:03.456Z', duration_ms: 1234, skip_reason: null, finished_at: null });
-    // A null list is stored as an empty one (BigQuery has no NULL arrays); absent values are NULL.
-    expect(got[1]).toMatchObject({ processor_name: 'ml_feature_store', phase: 4, data_date: '2022-01-06', missing_dependencies: [], rows_written: 312, finished_at: '2022-01-06T10:00:00.000Z', attempts: null, started_at: null });
+    expect(got[0]).toMatchObject({
+      processor_name: 'PlayerGameSummaryProcessor', run_id: 'r1', season_year: 2021, phase: 'phase_3_analytics', output_table: 'player_game_summary', output_dataset: 'nba_analytics',
+      data_date: '2022-01-05', status: 'failed', records_processed: 0, retry_attempt: 2, duration_seconds: 1.234, started_at: '2022-01-05T01:02:03.456Z',
+      processed_at: '2022-01-05T01:02:04.690Z', backfill_mode: true, execution_host: 'backfill-cli', failure_category: 'upstream_failure', skipped: false, dependency_check_passed: false,
+    });
+    expect(JSON.parse(String(got[0]?.errors))).toEqual([{ error_type: 'DependencyError', attempt: 1, class: 'missing-dependency', message: 'no player stats' }]);
+    expect(JSON.parse(String(got[0]?.missing_dependencies))).toEqual(['nba_raw.bdl_player_boxscores', 'nba_raw.nbac_gamebook_player_stats']);
+    expect(JSON.parse(String(got[0]?.summary))).toEqual({ tool: 'backfill', error_class: 'missing-dependency', input_fingerprint: 'fp1', command_line: 'backfill phase3', tool_version: '0.1.0' });
+    // A rollback is the platform's `skipped`, the tool's state in summary; JSON nulls are SQL NULLs.
+    expect(got[1]).toMatchObject({ processor_name: 'MLFeatureStoreProcessor', phase: 'phase_4_precompute', status: 'skipped', skipped: true, skip_reason: 'rolled-back', errors: null, missing_dependencies: null, failure_category: null });
+    expect(JSON.parse(String(got[1]?.summary))).toMatchObject({ tool: 'backfill', state: 'rolled-back' });
+  });
+
+  it("the runbook's history queries, as docs/operations.md gives them, against the platform's layout", async () => {
+    for (const [name, sql] of Object.entries(RUNBOOK_QUERIES)) {
+      // ZetaSQL resolves a path quoted as one identifier only when its parts are quoted apart.
+      const text = sql.replaceAll('`nba-props-platform.nba_reference.processor_run_history`', '`nba-props-platform`.nba_reference.processor_run_history');
+      expect(await zeta.analyze(text, {}), name).toBeUndefined();
+    }
   });
 
   it('a table made by ensureTables (tables.insert) passes the preflight as it is', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from '../helpers/cli.js';
-import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { sampleSeasonFile, toolHistory } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -50,13 +50,13 @@ describe('batches of days on DuckDB', () => {
         expect(Number(diff[0]?.rows_batched), table).toBeGreaterThan(0);
       }
       const history = await warehouse.query(
-        `SELECT COUNT(*) AS n FROM (SELECT processor_name, data_date FROM batched.nba_reference.processor_run_history
+        `SELECT COUNT(*) AS n FROM (SELECT processor_name, data_date FROM ${toolHistory('batched.')}
          WHERE status = 'success' GROUP BY 1, 2 HAVING COUNT(*) <> 1)`,
       );
       expect(history).toEqual([{ n: 0 }]);
       const counts = await warehouse.query(
-        `SELECT (SELECT COUNT(*) FROM batched.nba_reference.processor_run_history WHERE status = 'success') AS batched_rows,
-                (SELECT COUNT(*) FROM daily.nba_reference.processor_run_history WHERE status = 'success') AS daily_rows`,
+        `SELECT (SELECT COUNT(*) FROM ${toolHistory('batched.')} WHERE status = 'success') AS batched_rows,
+                (SELECT COUNT(*) FROM ${toolHistory('daily.')} WHERE status = 'success') AS daily_rows`,
       );
       expect(counts[0]?.batched_rows).toBe(counts[0]?.daily_rows);
     } finally {

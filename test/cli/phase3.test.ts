@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { runCli } from '../helpers/cli.js';
-import { queryFile, sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { queryFile, sampleSeasonFile, toolHistory } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -42,7 +42,7 @@ describe('backfill phase3 on the sample season', () => {
     expect(first.code, first.stderr + first.stdout).toBe(0);
     expect(first.stderr).toMatch(/^run \d{8}T\d{6}Z-[0-9a-f]{6}: phase3, 7 dates x 5 processors, log /);
     expect(first.stdout).toMatch(/35 pairs, 35 succeeded, 0 failed/);
-    const history = await query(db, `SELECT processor_name, count(*) AS n, count(DISTINCT data_date) AS d, min(status) AS s, max(status) AS s2 FROM nba_reference.processor_run_history GROUP BY 1 ORDER BY 1`);
+    const history = await query(db, `SELECT processor_name, count(*) AS n, count(DISTINCT data_date) AS d, min(status) AS s, max(status) AS s2 FROM ${toolHistory()} GROUP BY 1 ORDER BY 1`);
     expect(history).toEqual(
       ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary', 'upcoming_player_game_context', 'upcoming_team_game_context'].map(
         (processor_name) => ({ processor_name, n: 7, d: 7, s: 'success', s2: 'success' }),
@@ -65,7 +65,7 @@ describe('backfill phase3 on the sample season', () => {
     const second = await runCli(['--db', db, 'phase3', ...WEEK]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/35 pairs, 0 succeeded, 0 failed, 0 not run, skipped: 35 up-to-date; 0 rows written/);
-    const after = await query(db, `SELECT count(*) AS n FROM nba_reference.processor_run_history`);
+    const after = await query(db, `SELECT count(*) AS n FROM ${toolHistory()}`);
     expect(after).toEqual([{ n: 35 }]);
 
     // --force reprocesses; --json gives one document with the statuses.
@@ -86,7 +86,7 @@ describe('backfill phase3 on the sample season', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/player_game_summary: 2021-10-21 \(missing-dependency\), 2021-10-23 \(missing-dependency\)/);
     expect(result.stdout).toContain(`Retry: backfill --db ${db} --concurrency 2 phase3 player_game_summary --dates 2021-10-21,2021-10-23`);
-    const failed = await query(db, `SELECT data_date, error_class, missing_dependencies FROM nba_reference.processor_run_history WHERE status = 'failed' ORDER BY 1`);
+    const failed = await query(db, `SELECT data_date, error_class, missing_dependencies FROM ${toolHistory()} WHERE status = 'failed' ORDER BY 1`);
     expect(failed.map((r) => r.data_date)).toEqual(['2021-10-21', '2021-10-23']);
     expect(failed[0]?.missing_dependencies).toEqual(['nba_raw.nbac_gamebook_player_stats', 'nba_raw.nbac_player_boxscores', 'nba_raw.bdl_player_boxscores']);
   });

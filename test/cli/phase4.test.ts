@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { queryFile, sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { queryFile, sampleSeasonFile, toolHistory } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -28,7 +28,7 @@ describe('backfill phase4', () => {
       `Run first: backfill --db ${db} phase4 team_defense_zone_analysis player_shot_zone_analysis player_composite_factors --dates 2021-11-01,2021-11-02`,
     );
     expect(await queryFile(db, `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'nba_precompute'`)).toEqual([{ n: 0 }]);
-    expect(await queryFile(db, `SELECT count(*) AS n FROM nba_reference.processor_run_history WHERE phase = 4`)).toEqual([{ n: 0 }]);
+    expect(await queryFile(db, `SELECT count(*) AS n FROM ${toolHistory()} WHERE phase = 4`)).toEqual([{ n: 0 }]);
     expect(existsSync(join(dir, 'runs')) ? readdirSync(join(dir, 'runs')).length : 0).toBe(runsBefore);
 
     const withUpstream = await runCli(['--db', db, 'phase4', 'player_daily_cache', '--dates', '2021-11-01,2021-11-02', '--with-upstream']);
@@ -45,7 +45,7 @@ describe('backfill phase4', () => {
     expect(first.stdout).toMatch(/80 pairs, \d+ succeeded, 0 failed, 0 not run, skipped: 35 bootstrap/);
     const order = await queryFile(
       db,
-      `SELECT data_date, list(processor_name ORDER BY finished_at) AS steps FROM nba_reference.processor_run_history
+      `SELECT data_date, list(processor_name ORDER BY finished_at) AS steps FROM ${toolHistory()}
        WHERE status = 'success' AND phase = 4 AND data_date = DATE '2021-11-01' GROUP BY 1`,
     );
     expect(order[0]?.steps).toEqual(['team_defense_zone_analysis', 'player_shot_zone_analysis', 'player_composite_factors', 'player_daily_cache', 'ml_feature_store']);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
-import { queryFile, sampleSeasonFile } from '../helpers/sample-warehouse.js';
+import { queryFile, sampleSeasonFile, toolHistory } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -22,7 +22,7 @@ async function expectComplete(db: string): Promise<void> {
   expect(validate.stdout).toMatch(/duplicate_keys\s+3\s+pass/);
   const repeated = await queryFile(
     db,
-    `SELECT processor_name, data_date, COUNT(*) AS n FROM nba_reference.processor_run_history
+    `SELECT processor_name, data_date, COUNT(*) AS n FROM ${toolHistory()}
      WHERE status = 'success' GROUP BY 1, 2 HAVING COUNT(*) <> 1`,
   );
   expect(repeated).toEqual([]);
@@ -67,7 +67,7 @@ describe('injected faults (BACKFILL_FAULTS)', () => {
     const result = await runCli(['--db', db, '--retry-delay', '1', 'run', ...RANGE], { env: { BACKFILL_FAULTS: 'transient=0.3,seed=1' } });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     await expectComplete(db);
-    const attempts = await queryFile(db, `SELECT MAX(attempts) AS most, COUNT(*) FILTER (WHERE attempts > 1) AS retried FROM nba_reference.processor_run_history WHERE status = 'success'`);
+    const attempts = await queryFile(db, `SELECT MAX(attempts) AS most, COUNT(*) FILTER (WHERE attempts > 1) AS retried FROM ${toolHistory()} WHERE status = 'success'`);
     expect(Number(attempts[0]?.most)).toBeGreaterThan(1);
     expect(Number(attempts[0]?.retried)).toBeGreaterThan(10);
   });
@@ -76,7 +76,7 @@ describe('injected faults (BACKFILL_FAULTS)', () => {
     const db = copy('rate-limited');
     const result = await runCli(['--db', db, '--rate-limit-wait', '5', 'phase3', ...RANGE], { env: { BACKFILL_FAULTS: 'rate-limit=0.2,seed=2' } });
     expect(result.code, result.stdout).toBe(0);
-    const errors = await queryFile(db, `SELECT COUNT(*) AS n FROM nba_reference.processor_run_history WHERE status = 'success' AND errors LIKE '%rate-limit%'`);
+    const errors = await queryFile(db, `SELECT COUNT(*) AS n FROM ${toolHistory()} WHERE status = 'success' AND errors LIKE '%rate-limit%'`);
     expect(Number(errors[0]?.n)).toBeGreaterThan(0);
   });
 

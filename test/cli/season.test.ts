@@ -4,6 +4,7 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js'
 import { runCli } from '../helpers/cli.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp.js';
+import { toolHistory } from '../helpers/sample-warehouse.js';
 
 const dir = tempDir();
 const PHASE_TABLES = [
@@ -115,7 +116,7 @@ describe('phase4 over the whole sample season', () => {
 
   it("records the runbook's bootstrap dates exactly, for every Phase 4 processor", async () => {
     const rows = await query(
-      `SELECT processor_name, list(CAST(data_date AS VARCHAR) ORDER BY data_date) AS dates FROM nba_reference.processor_run_history
+      `SELECT processor_name, list(CAST(data_date AS VARCHAR) ORDER BY data_date) AS dates FROM ${toolHistory()}
        WHERE skip_reason = 'bootstrap' GROUP BY 1 ORDER BY 1`,
     );
     const runbook = [

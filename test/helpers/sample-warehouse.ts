@@ -2,6 +2,8 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { duckDbDialect } from '../../src/warehouse/duckdb/duckdb-dialect.js';
+import { toolHistorySql } from '../../src/warehouse/tables/run-history.js';
 import { runCli } from './cli.js';
 
 /**
@@ -32,4 +34,12 @@ export async function queryFile(db: string, sql: string, access: { readOnly: boo
   } finally {
     await warehouse.close();
   }
+}
+
+/**
+ * The tool's rows of the run history in the tool's words (table names, phase 3/4, rolled-back,
+ * the summary's fields as columns), as a relation; `catalog` reads an attached file.
+ */
+export function toolHistory(catalog = ''): string {
+  return `(${toolHistorySql(duckDbDialect).replaceAll('nba_reference.processor_run_history', `${catalog}nba_reference.processor_run_history`)}) AS tool_history`;
 }

@@ -130,6 +130,7 @@ interface EvaluatedCell {
   dateValue?: number;
   timestampValue?: { seconds: { low: number; high: number }; nanos: number };
   arrayValue?: { element: EvaluatedCell[] };
+  jsonValue?: string;
 }
 
 interface EvaluatedQuery {
@@ -141,6 +142,7 @@ interface EvaluatedQuery {
 function plainCell(cell: EvaluatedCell): unknown {
   const long = (v: { low: number; high: number }) => v.high * 2 ** 32 + (v.low >>> 0);
   if (cell.stringValue !== undefined) return cell.stringValue;
+  if (cell.jsonValue !== undefined) return cell.jsonValue;
   if (cell.int64Value) return long(cell.int64Value);
   if (cell.doubleValue !== undefined) return cell.doubleValue;
   if (cell.boolValue !== undefined) return cell.boolValue;

@@ -6,6 +6,7 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js'
 import { OutputGuardError, SchemaMismatchError, WarehouseBusyError } from '../../src/warehouse/errors.js';
 import { cols, defineTable } from '../../src/warehouse/schema.js';
 import { processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { toolHistory } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dayTable = defineTable({
@@ -51,13 +52,13 @@ describe('DuckDB warehouse', () => {
       minRows: 1,
       allowShrink: false,
         allowDropKeys: true,
-      alsoInsert: { table: processorRunHistory, rows: (r) => [{ run_id: 'r1', processor_name: 'guarded', data_date: '2022-01-05', status: 'success', rows_written: r.rowsWritten, attempts: 1, missing_dependencies: ['a', 'b'], started_at: '2022-01-05T01:02:03.000Z' }] },
+      alsoInsert: { table: processorRunHistory, rows: (r) => [{ run_id: 'r1', processor_name: 'guarded', data_date: '2022-01-05', status: 'success', records_processed: r.rowsWritten, retry_attempt: 1, missing_dependencies: ['a', 'b'], started_at: '2022-01-05T01:02:03.000Z' }] },
     });
     expect(result).toEqual({ rowsWritten: 8, previousRows: 10 });
     expect(await rowsOn('2022-01-05')).toHaveLength(8);
     expect(await rowsOn('2022-01-06')).toEqual(['keep0', 'keep1', 'keep2']);
-    const history = await warehouse.query(`SELECT rows_written, missing_dependencies, started_at FROM nba_reference.processor_run_history`);
-    expect(history).toEqual([{ rows_written: 8, missing_dependencies: ['a', 'b'], started_at: '2022-01-05T01:02:03.000Z' }]);
+    const history = await warehouse.query(`SELECT records_processed, CAST(missing_dependencies AS VARCHAR) AS missing, started_at FROM nba_reference.processor_run_history`);
+    expect(history).toEqual([{ records_processed: 8, missing: '["a","b"]', started_at: '2022-01-05T01:02:03.000Z' }]);
   });
 
   it('keeps the old day when the new rows break a guard', async () => {
@@ -195,6 +196,34 @@ describe('DuckDB warehouse', () => {
     const old = await DuckDbWarehouse.open({ path: copy, readOnly: true });
     expect(await old.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'older' AND column_name = 'rate'`)).toEqual([{ data_type: 'DOUBLE' }]);
     await old.close();
+  });
+
+  it("copies the run history of an older file into the platform's layout, which the tool then reads back as before", async () => {
+    await warehouse.execute('DROP TABLE nba_reference.processor_run_history');
+    await warehouse.execute(`CREATE TABLE nba_reference.processor_run_history (run_id VARCHAR, processor_name VARCHAR, phase BIGINT, data_date DATE,
+      status VARCHAR, skip_reason VARCHAR, error_class VARCHAR, errors VARCHAR, missing_dependencies VARCHAR[], rows_written BIGINT, attempts BIGINT,
+      input_fingerprint VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, duration_ms BIGINT, command_line VARCHAR, tool_version VARCHAR)`);
+    await warehouse.execute(`INSERT INTO nba_reference.processor_run_history VALUES
+      ('r0', 'player_game_summary', 3, DATE '2022-01-05', 'success', NULL, NULL, NULL, NULL, 250, 1, 'fp-a', TIMESTAMP '2022-01-06 01:00:00', TIMESTAMP '2022-01-06 01:00:02', 2000, 'backfill phase3', '0.1.0'),
+      ('r0', 'ml_feature_store', 4, DATE '2022-01-05', 'rolled-back', NULL, NULL, NULL, NULL, 0, 0, NULL, TIMESTAMP '2022-01-06 02:00:00', TIMESTAMP '2022-01-06 02:00:00', 0, 'backfill rollback', '0.1.0'),
+      ('r0', 'player_game_summary', 3, DATE '2022-01-06', 'failed', NULL, 'missing-dependency', '[{"attempt":0,"message":"no stats"}]', ['nba_raw.bdl_player_boxscores'], NULL, 0, NULL, TIMESTAMP '2022-01-06 01:00:00', TIMESTAMP '2022-01-06 01:00:00', 0, 'backfill phase3', '0.1.0')`);
+    await warehouse.close();
+    const notices: string[] = [];
+    warehouse = await DuckDbWarehouse.open({ path: file, readOnly: false, onNotice: (m) => notices.push(m) });
+    await warehouse.ensureTables([processorRunHistory]);
+    expect(notices[0]).toMatch(/the run history copied into the platform's processor_run_history; the file as it was is kept at/);
+    const platform = await warehouse.query(`SELECT processor_name, phase, status, skip_reason, records_processed, execution_host FROM nba_reference.processor_run_history ORDER BY data_date, processor_name`);
+    expect(platform).toEqual([
+      { processor_name: 'MLFeatureStoreProcessor', phase: 'phase_4_precompute', status: 'skipped', skip_reason: 'rolled-back', records_processed: 0, execution_host: 'backfill-cli' },
+      { processor_name: 'PlayerGameSummaryProcessor', phase: 'phase_3_analytics', status: 'success', skip_reason: null, records_processed: 250, execution_host: 'backfill-cli' },
+      { processor_name: 'PlayerGameSummaryProcessor', phase: 'phase_3_analytics', status: 'failed', skip_reason: null, records_processed: null, execution_host: 'backfill-cli' },
+    ]);
+    const tool = await warehouse.query(`SELECT processor_name, phase, status, error_class, input_fingerprint, rows_written, attempts, duration_ms, missing_dependencies FROM ${toolHistory()} ORDER BY data_date, processor_name`);
+    expect(tool).toEqual([
+      { processor_name: 'ml_feature_store', phase: 4, status: 'rolled-back', error_class: null, input_fingerprint: null, rows_written: 0, attempts: 0, duration_ms: 0, missing_dependencies: null },
+      { processor_name: 'player_game_summary', phase: 3, status: 'success', error_class: null, input_fingerprint: 'fp-a', rows_written: 250, attempts: 1, duration_ms: 2000, missing_dependencies: null },
+      { processor_name: 'player_game_summary', phase: 3, status: 'failed', error_class: 'missing-dependency', input_fingerprint: null, rows_written: null, attempts: 0, duration_ms: 0, missing_dependencies: ['nba_raw.bdl_player_boxscores'] },
+    ]);
   });
 
   it('binds values as parameters, never as SQL text', async () => {

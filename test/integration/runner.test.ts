@@ -8,6 +8,7 @@ import { nbacSchedule } from '../../src/warehouse/tables/raw-tables.js';
 import type { DayReplace, Warehouse } from '../../src/warehouse/warehouse.js';
 import type { ErrorClass } from '../../src/vocabulary.js';
 import { inputTable, testProcessor } from '../helpers/test-processors.js';
+import { toolHistory } from '../helpers/sample-warehouse.js';
 
 const DATES = ['2022-01-03', '2022-01-04', '2022-01-05', '2022-01-06', '2022-01-07', '2022-01-08'];
 const logger = pino({ enabled: false });
@@ -84,7 +85,7 @@ describe('runner on DuckDB', () => {
     });
     const rows = await base.query(`SELECT game_date, sum(value) AS total FROM nba_analytics.copy_a GROUP BY 1 ORDER BY 1`);
     expect(rows).toEqual(['2022-01-03', '2022-01-04', '2022-01-05', '2022-01-06'].map((d) => ({ game_date: d, total: 6 })));
-    const history = await base.query(`SELECT data_date, status, skip_reason, error_class, missing_dependencies, rows_written FROM nba_reference.processor_run_history ORDER BY data_date`);
+    const history = await base.query(`SELECT data_date, status, skip_reason, error_class, missing_dependencies, rows_written FROM ${toolHistory()} ORDER BY data_date`);
     expect(history).toHaveLength(6);
     expect(history[4]).toMatchObject({ status: 'failed', error_class: 'missing-dependency', missing_dependencies: ['nba_raw.test_input'] });
 
@@ -92,7 +93,7 @@ describe('runner on DuckDB', () => {
     const again = await runBackfill(request([p], {}), { ...services(base), runId: 'run-2' });
     expect(again.outcomes.filter((o) => o.skipReason === 'up-to-date')).toHaveLength(4);
     expect(again.outcomes.find((o) => o.date === '2022-01-08')?.skipReason).toBe('no-games');
-    expect(await base.query(`SELECT count(*) AS n FROM nba_reference.processor_run_history WHERE run_id = 'run-2'`)).toEqual([{ n: 1 }]);
+    expect(await base.query(`SELECT count(*) AS n FROM ${toolHistory()} WHERE run_id = 'run-2'`)).toEqual([{ n: 1 }]);
   });
 
   it('retries transient errors and counts the attempts', async () => {
@@ -100,7 +101,7 @@ describe('runner on DuckDB', () => {
     const warehouse = faulty(base, (w, attempt) => (w.date === '2022-01-04' && attempt <= 2 ? 'transient' : undefined));
     const result = await runBackfill(request([p], { dates: DATES.slice(0, 3) }), services(warehouse));
     expect(result.outcomes.find((o) => o.date === '2022-01-04')).toMatchObject({ status: 'success', attempts: 3 });
-    const row = await base.query(`SELECT attempts, errors FROM nba_reference.processor_run_history WHERE data_date = DATE '2022-01-04'`);
+    const row = await base.query(`SELECT attempts, errors FROM ${toolHistory()} WHERE data_date = DATE '2022-01-04'`);
     expect(row[0]?.attempts).toBe(3);
     expect(JSON.parse(String(row[0]?.errors))).toHaveLength(2);
   });

@@ -40,5 +40,6 @@ export function bigQueryDialect(names: BigQueryNames, paramTypes: Map<string, Pa
     parseJson: (expr) => `PARSE_JSON(${expr})`,
     jsonText: (expr) => `TO_JSON_STRING(${expr})`,
     jsonString: (expr, path) => `JSON_VALUE(${expr}, '${path}')`,
+    jsonStringArray: (expr) => `JSON_VALUE_ARRAY(${expr})`,
   };
 }

@@ -408,7 +408,8 @@ export function insertSql(d: SqlDialect, table: TableDef, rows: readonly Row[]):
       const item = element === 'STRING' ? 'JSON_VALUE(x)' : d.cast('JSON_VALUE(x)', element);
       return `ARRAY(SELECT ${item} FROM UNNEST(JSON_QUERY_ARRAY(r, '$.${name}')) AS x WITH OFFSET AS o ORDER BY o)`;
     }
-    if (type === 'JSON') return `PARSE_JSON(JSON_QUERY(r, '$.${name}'))`;
+    // A JSON null in the batch is SQL NULL in the table, as on DuckDB.
+    if (type === 'JSON') return `PARSE_JSON(NULLIF(JSON_QUERY(r, '$.${name}'), 'null'))`;
     return type === 'STRING' ? text : d.cast(text, type);
   };
   const columns = table.columns.map((c) => c.name);

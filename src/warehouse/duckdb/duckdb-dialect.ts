@@ -50,4 +50,5 @@ export const duckDbDialect: SqlDialect = {
   parseJson: (expr) => `CAST(${expr} AS JSON)`,
   jsonText: (expr) => `CAST(${expr} AS VARCHAR)`,
   jsonString: (expr, path) => `json_extract_string(${expr}, '${path}')`,
+  jsonStringArray: (expr) => `json_extract_string(${expr}, '$[*]')`,
 };

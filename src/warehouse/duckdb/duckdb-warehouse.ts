@@ -10,7 +10,7 @@ import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehou
 import { duckDbDialect } from './duckdb-dialect.js';
 import { replaceDaysOn } from './duckdb-day-write.js';
 import { importFileOn, inspectFile, type FileCheck, type FileFormat } from './duckdb-import.js';
-import { bigQueryTypeOf, columnUpgrade, upgradeStatements, type ColumnUpgrade } from './duckdb-upgrade.js';
+import { bigQueryTypeOf, columnUpgrade, legacyHistoryUpgrade, upgradeStatements, type ColumnUpgrade } from './duckdb-upgrade.js';
 import { appendValue, bindParams, jsonText, readRows } from './duckdb-values.js';
 
 export type { FileCheck, FileFormat } from './duckdb-import.js';
@@ -148,6 +148,7 @@ export class DuckDbWarehouse implements Warehouse {
   async ensureTables(tables: readonly TableDef[]): Promise<void> {
     this.columnOrder.clear();
     const upgrades: ColumnUpgrade[] = [];
+    const rebuilt: string[][] = [];
     for (const table of tables) {
       const name = this.dialect.table(table);
       const existing = await this.query(
@@ -162,6 +163,12 @@ export class DuckDbWarehouse implements Warehouse {
         continue;
       }
       const types = new Map(existing.map((r) => [String(r.column_name), String(r.data_type)]));
+      const rebuild = legacyHistoryUpgrade(table, types);
+      if (rebuild) {
+        rebuilt.push(rebuild);
+        this.layouts.set(qualifiedName(table), table.columns.map((c) => ({ name: c.name, type: c.type })));
+        continue;
+      }
       for (const column of table.columns) {
         const want = this.dialect.type(column.type);
         const have = types.get(column.name);
@@ -180,11 +187,11 @@ export class DuckDbWarehouse implements Warehouse {
       const older = [...types].filter(([column]) => !defined.has(column)).map(([column, type]) => ({ name: column, type: bigQueryTypeOf(type) }));
       this.layouts.set(qualifiedName(table), [...table.columns.map((c) => ({ name: c.name, type: c.type })), ...older]);
     }
-    if (upgrades.length > 0 && !this.readOnly) await this.upgrade(upgrades);
+    if ((upgrades.length > 0 || rebuilt.length > 0) && !this.readOnly) await this.upgrade(upgrades, rebuilt);
   }
 
-  /** Keeps a copy of the file, then changes the column types in one transaction. */
-  private async upgrade(upgrades: readonly ColumnUpgrade[]): Promise<void> {
+  /** Keeps a copy of the file, then changes column types and rebuilds tables in one transaction. */
+  private async upgrade(upgrades: readonly ColumnUpgrade[], rebuilt: readonly string[][]): Promise<void> {
     let copy: string | undefined;
     if (this.fileKey) {
       await this.execute('CHECKPOINT');
@@ -192,11 +199,12 @@ export class DuckDbWarehouse implements Warehouse {
       copyFileSync(this.fileKey, copy);
     }
     await this.inTransaction(async (conn) => {
-      for (const sql of upgradeStatements(upgrades)) await conn.run(sql);
+      for (const sql of [...upgradeStatements(upgrades), ...rebuilt.flat()]) await conn.run(sql);
     });
     const tables = new Set(upgrades.map((u) => u.table)).size;
+    const history = rebuilt.length > 0 ? ', the run history copied into the platform\'s processor_run_history' : '';
     this.onNotice?.(
-      `upgraded ${this.location} in place to the platform layouts: ${upgrades.length} column type(s) in ${tables} table(s)` +
+      `upgraded ${this.location} in place to the platform layouts: ${upgrades.length} column type(s) in ${tables} table(s)${history}` +
         (copy ? `; the file as it was is kept at ${copy}` : ''),
     );
   }
