@@ -9,6 +9,7 @@ import { runBackfill, type RunResult } from '../runner/index.js';
 import { thinPhase3Windows } from '../runner/phase3-check.js';
 import type { PlanItem } from '../runner/plan.js';
 import { costReport } from '../runner/estimate.js';
+import { formatRestore, restoreStatements, type RestoreStatement } from '../runner/restore.js';
 import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
 import { formatFindings, shownFindings } from '../warehouse/preflight.js';
@@ -93,7 +94,8 @@ export async function runPhase(
     );
     const exitCode = exitCodeForRun(result, dryRun);
     const retry = retryCommand(context, args.spec.name, args.names.length > 0 ? args.processors.map((p) => p.name) : [], result);
-    report(context, result, { dryRun, exitCode, retry, dates, emitJson: args.emitJson });
+    const restore = dryRun ? [] : restoreStatements(warehouse, result.outcomes, result.startedAt);
+    report(context, result, { dryRun, exitCode, retry, dates, restore, emitJson: args.emitJson });
     session.finish(exitCode);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
     return result;
@@ -161,7 +163,7 @@ function retryCommand(context: CommandContext, commandName: string, processorNam
 function report(
   context: CommandContext,
   result: RunResult,
-  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[]; emitJson?: (document: unknown) => void },
+  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[]; restore: RestoreStatement[]; emitJson?: (document: unknown) => void },
 ): void {
   const { out } = context;
   const cost = result.estimates.length > 0 ? costReport(result.estimates, context.globals.pricePerTiB) : undefined;
@@ -188,6 +190,7 @@ function report(
     retryCommand: info.retry ?? null,
     preflight: result.preflight,
     cost: cost ?? null,
+    restore: info.restore,
   };
   (info.emitJson ?? ((doc) => out.json(doc)))(json);
   if (result.noFinalGames) {
@@ -210,5 +213,6 @@ function report(
   }
   if (preflightText) out.result(preflightText);
   const retryRun = backfillCommand(context.globals, 'retry', result.runId);
-  out.result(formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry, retryRunCommand: retryRun }));
+  const summary = formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry, retryRunCommand: retryRun });
+  out.result([summary, formatRestore(info.restore, result.startedAt)].filter(Boolean).join('\n'));
 }

@@ -9,6 +9,7 @@ import { PROCESSORS } from '../processors/index.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { runBackfill, type PairOutcome, type RunRequest, type RunResult, type RunServices } from '../runner/index.js';
 import { costReport } from '../runner/estimate.js';
+import { formatRestore, restoreStatements } from '../runner/restore.js';
 import { formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
 import { formatFindings, shownFindings } from '../warehouse/preflight.js';
@@ -121,12 +122,13 @@ async function runSeasons(
       report.validation = await (validation ?? validate());
       if (blocked(report.validation)) worst = EXIT.failed;
     }
-    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, preflight: findings, estimates };
+    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, startedAt: new Date(started), preflight: findings, estimates };
     const runCode = exitCodeForRun(result, globals.dryRun);
     const exitCode = (stop ? runCode : Math.max(worst, runCode)) as ExitCode;
     const redo = retryDates(outcomes);
     const retry = redo.length > 0 ? backfillCommand(globals, 'run', '--dates', redo.join(',')) : undefined;
     const cost = estimates.length > 0 ? costReport(estimates, globals.pricePerTiB) : undefined;
+    const restore = globals.dryRun ? [] : restoreStatements(warehouse, outcomes, new Date(started));
     out.json({
       ok: exitCode === EXIT.ok,
       exitCode,
@@ -139,6 +141,7 @@ async function runSeasons(
       retryCommand: retry ?? null,
       preflight: findings,
       cost: cost ?? null,
+      restore,
     });
     const lines = reports.map((r) => {
       if (r.notRun) return `${r.season}: not run: ${r.notRun}`;
@@ -152,6 +155,7 @@ async function runSeasons(
     const extra = [
       findings.length > 0 ? formatFindings(findings, !globals.migrate) : '',
       cost ? formatCostReport(cost) : '',
+      formatRestore(restore, new Date(started)) ?? '',
     ].filter(Boolean);
     out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details, ...extra].join('\n'));
     session.finish(exitCode);

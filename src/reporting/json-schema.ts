@@ -40,6 +40,8 @@ const runEnding = {
   retryCommand: z.string().nullable(),
   preflight: z.array(preflightFinding),
   cost: costSchema.nullable(),
+  /** BigQuery: per table written, the time-travel statement that undoes the run. */
+  restore: z.array(z.object({ table: z.string(), from: date, to: date, statement: z.string() })),
 };
 
 /** `phase3`, `phase4` (and each stage of `retry`). */

@@ -76,6 +76,8 @@ export interface RunResult {
   /** True when the services' gate said no: nothing was run. */
   gated?: boolean;
   elapsedMs: number;
+  /** When the run started: the point a time-travel restore goes back to. */
+  startedAt: Date;
   /** What the preflight found on the target tables (BigQuery); blockers stop the run. */
   preflight: TableFinding[];
   /** Dry runs on an engine that can estimate: one free dry-run job per planned pair. */
@@ -89,7 +91,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   const targets = [...request.processors.map((p) => p.table), processorRunHistory, ...(warehouse.leaseTables ?? [])];
   // Planning, the targets' layout and the caller's gate only read, so they run side by side.
   const [{ plan, inputs }, seen, open] = await Promise.all([planRun(request, warehouse), warehouse.preflight(targets), services.gate ?? true]);
-  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, preflight: [], estimates: [] };
+  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, startedAt: new Date(started), preflight: [], estimates: [] };
   const finish = () => {
     result.elapsedMs = Date.now() - started;
     return result;

@@ -117,6 +117,11 @@ export interface Warehouse {
    */
   lease?(claim: LeaseClaim): Promise<Lease>;
   readonly leaseTables?: readonly TableDef[];
+  /**
+   * The statement that puts a table's days `from`..`to` back as they were at `asOf`, where the
+   * engine keeps history (BigQuery time travel, 7 days); printed after a run, never run by it.
+   */
+  restoreStatement?(table: TableDef, from: string, to: string, asOf: Date): string;
   /** Estimates a day's write without running it, where the engine can (BigQuery dry runs). */
   estimateDay?(write: Pick<DayReplace, 'table' | 'date' | 'selectSql' | 'params'>): Promise<DayEstimate>;
   /** Whether a table exists (a missing input table reads as empty). */

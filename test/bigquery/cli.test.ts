@@ -123,6 +123,11 @@ describe('backfill --warehouse bigquery against the local stand-in', () => {
     // The column only the old table has keeps its stored values, in the table's own order.
     expect(writes[0]?.sql).toMatch(/p\.home_game, p\.legacy_note, p\.win_flag\nFROM guard/);
     expect(writes[0]?.sql).toContain('e.legacy_note AS legacy_note');
+    // Undo is one command away: the time-travel restore of the written days, to the run's start.
+    expect(migrated.stdout).toMatch(/Undo: each table's written days as they were at the run's start \(\d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+    expect(migrated.stdout).toContain(
+      `BEGIN TRANSACTION; DELETE FROM \`${PROJECT}\`.nba_analytics.${name} WHERE game_date BETWEEN DATE '2022-01-05' AND DATE '2022-01-05'; INSERT INTO \`${PROJECT}\`.nba_analytics.${name} SELECT * FROM \`${PROJECT}\`.nba_analytics.${name} FOR SYSTEM_TIME AS OF TIMESTAMP '`,
+    );
     const inserts = standIn.writes().filter((q) => q.sql.startsWith('INSERT INTO') && q.sql.includes(processorRunHistory.name));
     expect(inserts).toHaveLength(1);
     expect(inserts[0]?.sql).toContain(`.nba_reference.${processorRunHistory.name}`);

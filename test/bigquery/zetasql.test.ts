@@ -8,7 +8,7 @@ import { CHECKS } from '../../src/validation/checks.js';
 import type { CheckSqlContext } from '../../src/validation/check.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
 import { compareTable } from '../../src/warehouse/bigquery/bigquery-preflight.js';
-import { deleteDatesSql, guardedDaySql, insertSql, tableResource } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
+import { deleteDatesSql, guardedDaySql, insertSql, restoreSql, tableResource } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
 import type { ParamType } from '../../src/warehouse/dialect.js';
 import type { ColumnType } from '../../src/warehouse/schema.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
@@ -140,6 +140,11 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
     for (const processor of PROCESSORS) {
       const sql = deleteDatesSql(d, processor.table);
       expect(await zeta.analyze(sql, { dates: 'ARRAY<STRING>' }), sql).toBeUndefined();
+      // The printed undo script: each of its statements on its own (the analyzer takes one at a time).
+      const restore = restoreSql(d, processor.table, '2022-01-05', '2022-01-12', new Date('2026-12-03T20:00:00Z'));
+      for (const part of restore.split('; ').filter((p) => /^(DELETE|INSERT)/.test(p))) {
+        expect(await zeta.analyze(part, {}), part.slice(0, 120)).toBeUndefined();
+      }
     }
     // An old table: short of columns, partitions expiring after 30 days, one REQUIRED extra column
     // (carried over, never relaxed: no fix names it).

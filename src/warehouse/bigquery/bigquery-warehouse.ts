@@ -245,6 +245,14 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   /** A free dry-run job of the day's write: the bytes it would scan and the tables it reads. */
+  /**
+   * One script per table: the days the run wrote, deleted and copied back from the table as it
+   * was at the run's start (time travel), in one transaction; the range keeps partition pruning.
+   */
+  restoreStatement(table: TableDef, from: string, to: string, asOf: Date): string {
+    return restoreSql(this.dialect, table, from, to, asOf);
+  }
+
   async estimateDay(write: Pick<DayReplace, 'table' | 'date' | 'selectSql' | 'params'>): Promise<DayEstimate> {
     const params = { ...write.params, __day: write.date };
     this.paramTypes.set('__day', 'DATE');
@@ -388,6 +396,14 @@ export class BigQueryWarehouse implements Warehouse {
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
   }
+}
+
+/** The time-travel restore of a table's days `from`..`to` to their state at `asOf` (see restoreStatement). */
+export function restoreSql(d: SqlDialect, table: TableDef, from: string, to: string, asOf: Date): string {
+  const name = d.table(table);
+  const days = `${table.dateColumn} BETWEEN DATE '${from}' AND DATE '${to}'`;
+  const at = `TIMESTAMP '${asOf.toISOString()}'`;
+  return `BEGIN TRANSACTION; DELETE FROM ${name} WHERE ${days}; INSERT INTO ${name} SELECT * FROM ${name} FOR SYSTEM_TIME AS OF ${at} WHERE ${days}; COMMIT TRANSACTION;`;
 }
 
 /** Deletes the rows of `@dates` (a list of `YYYY-MM-DD`) from a table. */
