@@ -67,7 +67,7 @@ function positionFor(slot: number, rng: Rng): Position {
   return r < 0.45 ? 'G' : r < 0.85 ? 'F' : 'C';
 }
 
-function drawProfile(rng: Rng, slot: number): Omit<PlayerProfile, 'name' | 'lookup' | 'team' | 'slot'> {
+function drawProfile(rng: Rng, slot: number): Omit<PlayerProfile, 'name' | 'lookup' | 'team' | 'nbaId' | 'bpId' | 'slot'> {
   const position = positionFor(slot, rng);
   const per36 = (x: number) => x / 36;
   const byPos = <T>(g: T, f: T, c: T): T => (position === 'G' ? g : position === 'F' ? f : c);

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, eachDay } from '../../src/calendar/dates.js';
-import { generateSampleSeason, playerLookup, type SampleRow, type SampleSeason } from '../../src/sample-data/generate.js';
+import {
+  generateSampleSeason,
+  playerLookup,
+  type SampleRow,
+  type SampleSeason,
+  type SampleValue,
+} from '../../src/sample-data/generate.js';
 import { allStarBreak, TEAM_CODES, thanksgiving } from '../../src/sample-data/schedule.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
 
@@ -83,39 +89,53 @@ beforeAll(() => {
 }, 60_000);
 
 describe('generateSampleSeason: shape', () => {
-  it('returns every raw table, with exactly its columns and value types', () => {
+  it('returns every raw table, with known columns, every REQUIRED one filled, and value types', () => {
     expect(Object.keys(season)).toEqual(RAW_TABLES.map((t) => t.name));
+    const patterns: Partial<Record<string, RegExp>> = {
+      DATE: /^\d{4}-\d{2}-\d{2}$/,
+      TIMESTAMP: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    };
+    const typeOk = (type: string, value: SampleValue): boolean => {
+      const pattern = patterns[type];
+      if (pattern) return typeof value === 'string' && pattern.test(value);
+      switch (type) {
+        case 'INT64':
+          return Number.isInteger(value);
+        case 'FLOAT64':
+        case 'NUMERIC':
+          return typeof value === 'number' && Number.isFinite(value);
+        case 'BOOL':
+          return typeof value === 'boolean';
+        case 'STRING':
+          return typeof value === 'string';
+        default:
+          // JSON, ARRAY and STRUCT columns: the sample data fills none (extend this when it does).
+          return false;
+      }
+    };
     const problems = new Problems();
     for (const table of RAW_TABLES) {
       const rows = rowsOf(table.name);
       expect(rows.length, table.name).toBeGreaterThan(0);
-      const names = table.columns.map((c) => c.name).join(',');
-      const patterns: Partial<Record<string, RegExp>> = {
-        DATE: /^\d{4}-\d{2}-\d{2}$/,
-        TIMESTAMP: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
-      };
+      const types = new Map(table.columns.map((c) => [c.name, c.type]));
+      const required = table.columns.filter((c) => c.mode === 'REQUIRED').map((c) => c.name);
+      expect(required.length, table.name).toBeGreaterThan(0);
       // Every row of the small tables, every third row of the big ones (keeps the test fast).
       const stride = rows.length > 30_000 ? 3 : 1;
       for (let i = 0; i < rows.length; i += stride) {
         const row = rows[i] as SampleRow;
-        problems.check(Object.keys(row).join(',') === names, () => `${table.name} columns ${Object.keys(row).join(',')}`);
-        for (const column of table.columns) {
-          const value = row[column.name];
-          if (value === null || value === undefined) {
-            problems.check(!column.required && column.name !== 'processed_at', () => `${table.name}.${column.name} is null`);
+        for (const column of required) {
+          problems.check(row[column] !== null && row[column] !== undefined, () => `${table.name}.${column} (REQUIRED) is missing or null`);
+        }
+        problems.check(row.processed_at !== null && row.processed_at !== undefined, () => `${table.name}.processed_at is null`);
+        for (const [column, value] of Object.entries(row)) {
+          const type = types.get(column);
+          if (type === undefined) {
+            problems.check(false, () => `${table.name} has no column ${column}`);
             continue;
           }
-          const pattern = patterns[column.type];
-          const ok = pattern
-            ? typeof value === 'string' && pattern.test(value)
-            : column.type === 'INT64'
-              ? Number.isInteger(value)
-              : column.type === 'FLOAT64'
-                ? typeof value === 'number' && Number.isFinite(value)
-                : column.type === 'BOOL'
-                  ? typeof value === 'boolean'
-                  : typeof value === 'string';
-          problems.check(ok, () => `${table.name}.${column.name} (${column.type}) has ${JSON.stringify(value)}`);
+          if (value === null) continue;
+          problems.check(typeOk(type, value), () => `${table.name}.${column} (${type}) has ${JSON.stringify(value)}`);
         }
       }
     }
@@ -198,6 +218,44 @@ describe('generateSampleSeason: schedule', () => {
     expect(dates.length).toBeGreaterThanOrEqual(8);
     const teams = new Set(playoffs.flatMap((r) => [r.home_team_tricode, r.away_team_tricode]));
     expect(teams.size).toBe(16);
+  }, SLOW);
+
+  it('has NBA.com game codes, the season label, status texts and one team id and name per tricode', () => {
+    const problems = new Problems();
+    const ids = new Map<string, Set<number>>();
+    const names = new Map<string, Set<string>>();
+    const note = (code: string, id: SampleValue | undefined, name: SampleValue | undefined) => {
+      ids.set(code, (ids.get(code) ?? new Set<number>()).add(id as number));
+      if (name !== undefined) names.set(code, (names.get(code) ?? new Set<string>()).add(name as string));
+    };
+    for (const r of rowsOf('nbac_schedule')) {
+      const code = str(r, 'game_code');
+      problems.check(/^\d{8}\/[A-Z]{6}$/.test(code), () => `game_code ${code}`);
+      problems.check(
+        code === `${str(r, 'game_date').replaceAll('-', '')}/${str(r, 'away_team_tricode')}${str(r, 'home_team_tricode')}`,
+        () => `game_code ${code} does not match ${systemId(r)}`,
+      );
+      problems.check(r.season === '2021-22' && r.season_nba_format === '2021-22', () => `season ${String(r.season)}`);
+      problems.check(r.game_status_text === (r.game_status === 3 ? 'Final' : 'Scheduled'), () => `status text ${String(r.game_status_text)}`);
+      problems.check(r.created_at === r.processed_at, () => `created_at ${String(r.created_at)}`);
+      note(str(r, 'home_team_tricode'), r.home_team_id, r.home_team_name);
+      note(str(r, 'away_team_tricode'), r.away_team_id, r.away_team_name);
+    }
+    for (const r of rowsOf('nbac_team_boxscore')) note(str(r, 'team_abbr'), r.team_id, undefined);
+    expect(problems.list).toEqual([]);
+    expect(ids.size).toBe(30);
+    const all = new Set<number>();
+    for (const [code, set] of ids) {
+      expect(set.size, code).toBe(1);
+      const id = [...set][0] as number;
+      expect(id).toBeGreaterThanOrEqual(1610612737);
+      expect(id).toBeLessThanOrEqual(1610612766);
+      all.add(id);
+      expect(names.get(code)?.size, code).toBe(1);
+    }
+    expect(all.size).toBe(30);
+    const mil = finals().find((r) => r.home_team_tricode === 'MIL');
+    expect([mil?.home_team_id, mil?.home_team_name]).toEqual([1610612749, 'Bucks']);
   }, SLOW);
 
   it('scores match the team box score, with some scheduled-status duplicates', () => {
@@ -352,6 +410,22 @@ describe('generateSampleSeason: box scores', () => {
     expect(mean).toBeLessThan(118);
     expect(points.filter((p) => p >= 90 && p <= 140).length / points.length).toBeGreaterThan(0.85);
     expect(teamRows.every((r) => r.plus_minus !== 0)).toBe(true);
+  }, SLOW);
+
+  it('gives every player one NBA.com id and one BettingPros id, unique in the league', () => {
+    const one = (rows: SampleRow[], column: string): void => {
+      const byPlayer = new Map<string, Set<SampleValue>>();
+      for (const r of rows) byPlayer.set(str(r, 'player_lookup'), (byPlayer.get(str(r, 'player_lookup')) ?? new Set()).add(r[column] ?? null));
+      const ids = [...byPlayer.values()].map((set) => [...set]);
+      expect(ids.every((list) => list.length === 1 && Number.isInteger(list[0])), column).toBe(true);
+      expect(new Set(ids.map((list) => list[0])).size, column).toBe(byPlayer.size);
+    };
+    one(rowsOf('nbac_player_boxscores'), 'nba_player_id');
+    one(rowsOf('bettingpros_player_points_props'), 'bp_player_id');
+    const schedule = new Map(finals().map((r) => [systemId(r), str(r, 'game_id')]));
+    expect(rowsOf('nbac_player_boxscores').every((r) => r.nba_game_id === schedule.get(str(r, 'game_id')))).toBe(true);
+    const playoffs = new Set(finals().filter((r) => r.is_playoffs === true).map(systemId));
+    expect(rowsOf('bdl_player_boxscores').every((r) => r.is_postseason === playoffs.has(str(r, 'game_id')))).toBe(true);
   }, SLOW);
 
   it('carries the same numbers for the same player in all three sources', () => {
