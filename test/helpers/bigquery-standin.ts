@@ -41,6 +41,7 @@ export interface TableMetadata {
   timePartitioning?: { type: string; field?: string; expirationMs?: string | null };
   expirationTime?: string | null;
   clustering?: { fields: string[] };
+  requirePartitionFilter?: boolean;
 }
 
 /** A row of the lease table as the stand-in keeps it. */
@@ -136,8 +137,8 @@ export class BigQueryStandIn {
       const name = (body?.tableReference as { tableId: string }).tableId;
       if (!this.knowsDataset(dataset)) return notFound(`Dataset ${project}:${dataset}`);
       if (this.tables.has(`${dataset}.${name}`)) return conflict(`Table ${project}:${dataset}.${name}`);
-      const { schema, timePartitioning, clustering } = body as unknown as TableMetadata;
-      this.tables.set(`${dataset}.${name}`, { schema, timePartitioning, clustering });
+      const { schema, timePartitioning, clustering, requirePartitionFilter } = body as unknown as TableMetadata;
+      this.tables.set(`${dataset}.${name}`, { schema, timePartitioning, clustering, ...(requirePartitionFilter ? { requirePartitionFilter } : {}) });
       return [200, { kind: 'bigquery#table', ...body }];
     }
     if (req.method === 'POST' && path.endsWith('/jobs')) {

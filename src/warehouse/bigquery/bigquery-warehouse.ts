@@ -3,8 +3,7 @@ import { compactDate } from '../../calendar/dates.js';
 import type { ErrorClass } from '../../vocabulary.js';
 import type { ParamType, SqlDialect } from '../dialect.js';
 import type { ExistingColumn, TableFinding } from '../preflight.js';
-import { arrayElement, DATASETS, parseType, qualifiedName, typeName, type ColumnType, type TableDef } from '../schema.js';
-import { composedRowsSql, droppedKeysSql, writePlan } from '../day-write.js';
+import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
 import { ClassifiedError } from '../errors.js';
 import { backfillLeases } from '../tables/reference-tables.js';
 import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse } from '../warehouse.js';
@@ -13,6 +12,11 @@ import { bigQueryDialect, type BigQueryNames } from './bigquery-dialect.js';
 import { classifyBigQueryError } from './bigquery-errors.js';
 import { LEASE_MINUTES, LEASE_RENEW_MS, overlappingLeasesSql, releaseLeaseSql, renewLeaseSql, takeLeaseSql } from './bigquery-lease.js';
 import { compareTable, existingColumns, type TableMetadata } from './bigquery-preflight.js';
+import { deleteDatesSql, guardedDaySql, insertSql, restoreSql } from './bigquery-sql.js';
+import { tableResource, twinResource, type TableResource } from './bigquery-tables.js';
+
+export { deleteDatesSql, guardedDaySql, insertSql, restoreSql } from './bigquery-sql.js';
+export { tableResource, twinResource } from './bigquery-tables.js';
 
 export interface BigQueryOptions extends BigQueryNames {
   location?: string;
@@ -63,6 +67,8 @@ export class BigQueryWarehouse implements Warehouse {
   private readonly existing = new Set<string>();
   /** Tables the preflight found missing (ensureTables creates them without asking again). */
   private readonly absent = new Set<string>();
+  /** Production's table of a missing table under --dataset-prefix: the copy is made in its layout. */
+  private readonly twins = new Map<string, TableResource>();
   private readonly asking = new Map<string, Promise<boolean>>();
   /** Statements sent and not awaited (a lease release) that close() waits for. */
   private readonly finishing: Promise<unknown>[] = [];
@@ -160,10 +166,11 @@ export class BigQueryWarehouse implements Warehouse {
     return asking;
   }
 
-  /** A table's metadata, or undefined when it does not exist. */
-  private async metadata(table: TableDef): Promise<TableMetadata | undefined> {
+  /** A table's metadata, or undefined when it does not exist; `production` reads it without the prefix. */
+  private async metadata(table: TableDef, production = false): Promise<TableMetadata | undefined> {
     try {
-      const [metadata] = await this.tableRef(table).getMetadata();
+      const ref = production ? this.client.dataset(table.dataset).table(table.name) : this.tableRef(table);
+      const [metadata] = await ref.getMetadata();
       return metadata as TableMetadata;
     } catch (error) {
       if (Number((error as { code?: unknown }).code) === 404) return undefined;
@@ -175,13 +182,26 @@ export class BigQueryWarehouse implements Warehouse {
   async preflight(tables: readonly TableDef[]): Promise<TableFinding[]> {
     this.daySql.clear();
     const seen = await Promise.all(tables.map((table) => this.metadata(table)));
+    // A rehearsal under a prefix copies production's layout for the tables it has to create.
+    const twins = await Promise.all(
+      tables.map((table, i) => (seen[i] || !this.options.datasetPrefix || !table.platform ? undefined : this.metadata(table, true))),
+    );
     return tables.flatMap((table, i) => {
       const metadata = seen[i];
+      const twin = twins[i];
       // ensureTables comes right after: what the preflight saw need not be fetched again.
       if (metadata) {
         this.existing.add(qualifiedName(table));
         this.layouts.set(qualifiedName(table), existingColumns(metadata));
       } else this.absent.add(qualifiedName(table));
+      if (!metadata && twin) {
+        const copy = twinResource(table, twin);
+        this.twins.set(qualifiedName(table), copy);
+        this.layouts.set(qualifiedName(table), existingColumns(copy));
+        const created = { table: qualifiedName(table), kind: 'missing-table' as const, blocking: false, safe: true,
+          detail: `missing; it will be created as a copy of production's layout (${table.dataset}.${table.name}: ${copy.schema?.fields?.length ?? 0} columns, partitioned by ${copy.timePartitioning?.field}, clustered by ${(copy.clustering?.fields ?? []).join(', ') || 'nothing'}${copy.requirePartitionFilter ? ', partition filter required' : ''})` };
+        return [created, ...compareTable(table, copy, this.dialect.table(table)).filter((f) => f.kind !== 'missing-column')];
+      }
       return compareTable(table, metadata, this.dialect.table(table));
     });
   }
@@ -198,7 +218,11 @@ export class BigQueryWarehouse implements Warehouse {
     const missing = tables.filter((_, i) => !exists[i]);
     const datasets = DATASETS.filter((ds) => missing.some((t) => t.dataset === ds));
     await Promise.all(datasets.map((ds) => unlessExists(this.client.createDataset(this.datasetName(ds), this.options.location ? { location: this.options.location } : {}))));
-    await Promise.all(missing.map((table) => unlessExists(this.client.dataset(this.datasetName(table.dataset)).createTable(table.name, tableResource(table)))));
+    await Promise.all(
+      missing.map((table) =>
+        unlessExists(this.client.dataset(this.datasetName(table.dataset)).createTable(table.name, this.twins.get(qualifiedName(table)) ?? tableResource(table))),
+      ),
+    );
     for (const table of missing) {
       this.existing.add(qualifiedName(table));
       this.absent.delete(qualifiedName(table));
@@ -398,91 +422,6 @@ export class BigQueryWarehouse implements Warehouse {
   }
 }
 
-/** The time-travel restore of a table's days `from`..`to` to their state at `asOf` (see restoreStatement). */
-export function restoreSql(d: SqlDialect, table: TableDef, from: string, to: string, asOf: Date): string {
-  const name = d.table(table);
-  const days = `${table.dateColumn} BETWEEN DATE '${from}' AND DATE '${to}'`;
-  const at = `TIMESTAMP '${asOf.toISOString()}'`;
-  return `BEGIN TRANSACTION; DELETE FROM ${name} WHERE ${days}; INSERT INTO ${name} SELECT * FROM ${name} FOR SYSTEM_TIME AS OF ${at} WHERE ${days}; COMMIT TRANSACTION;`;
-}
-
-/** Deletes the rows of `@dates` (a list of `YYYY-MM-DD`) from a table. */
-export function deleteDatesSql(d: SqlDialect, table: TableDef): string {
-  return `DELETE FROM ${d.table(table)} WHERE ${d.inArray(`CAST(${table.dateColumn} AS STRING)`, d.param('dates', 'ARRAY<STRING>'))}`;
-}
-
-/**
- * One INSERT of rows, all of them in a single JSON text parameter unpacked in SQL. A parameter per
- * value (400 rows x 17 columns) cost the client about 0.2 s of CPU per batch, stalling every job
- * in flight; one string costs a JSON.stringify. A missing or null list becomes an empty one.
- */
-export function insertSql(d: SqlDialect, table: TableDef, rows: readonly Row[]): { sql: string; params: Record<string, SqlParams[string]> } {
-  const value = (name: string, type: ColumnType): string => {
-    const text = `JSON_VALUE(r, '$.${name}')`;
-    const element = arrayElement(type);
-    if (element) {
-      const item = element === 'STRING' ? 'JSON_VALUE(x)' : d.cast('JSON_VALUE(x)', element);
-      return `ARRAY(SELECT ${item} FROM UNNEST(JSON_QUERY_ARRAY(r, '$.${name}')) AS x WITH OFFSET AS o ORDER BY o)`;
-    }
-    // A JSON null in the batch is SQL NULL in the table, as on DuckDB.
-    if (type === 'JSON') return `PARSE_JSON(NULLIF(JSON_QUERY(r, '$.${name}'), 'null'))`;
-    return type === 'STRING' ? text : d.cast(text, type);
-  };
-  const columns = table.columns.map((c) => c.name);
-  const sql =
-    `INSERT INTO ${d.table(table)} (${columns.join(', ')})\n` +
-    `SELECT ${table.columns.map((c) => `${value(c.name, c.type)} AS ${c.name}`).join(', ')}\n` +
-    `FROM UNNEST(JSON_QUERY_ARRAY(${d.param('rows', 'STRING')})) AS r`;
-  const plain = rows.map((row) => Object.fromEntries(columns.map((name) => [name, jsonValue(row[name])])));
-  return { sql, params: { rows: JSON.stringify(plain) } };
-}
-
-/** A value as JSON carries it: dates and timestamps as text BigQuery casts back. */
-function jsonValue(value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'bigint') return String(value);
-  return value;
-}
-
-/**
- * The tables.insert body: day partitions on the date column, the platform's clustering (else up
- * to four key columns) and partition-filter rule. A table the tool creates marks REQUIRED only the
- * columns it fills itself, so a new key never fails for a column it cannot compute yet.
- */
-export function tableResource(table: TableDef): {
-  schema: { fields: RestFieldResource[] };
-  timePartitioning: { type: string; field: string };
-  clustering: { fields: string[] };
-  requirePartitionFilter?: boolean;
-} {
-  const filled = new Set(writePlan(table).columns.filter((c) => c.source !== 'carried').map((c) => c.name));
-  return {
-    schema: {
-      fields: table.columns.map((c) => fieldResource(c.name, c.type, c.mode === 'REQUIRED' && filled.has(c.name))),
-    },
-    timePartitioning: { type: 'DAY', field: table.dateColumn },
-    clustering: { fields: [...(table.clustering ?? table.key)].slice(0, 4) },
-    ...(table.requirePartitionFilter ? { requirePartitionFilter: true } : {}),
-  };
-}
-
-interface RestFieldResource {
-  name: string;
-  type: string;
-  mode: string;
-  fields?: RestFieldResource[];
-}
-
-function fieldResource(name: string, type: string, required: boolean): RestFieldResource {
-  const parsed = parseType(type);
-  if (parsed.kind === 'array') return { ...fieldResource(name, typeName(parsed.element), false), mode: 'REPEATED' };
-  if (parsed.kind === 'struct') {
-    return { name, type: 'RECORD', mode: required ? 'REQUIRED' : 'NULLABLE', fields: parsed.fields.map((f) => fieldResource(f.name, typeName(f.type), false)) };
-  }
-  return { name, type: parsed.name, mode: required ? 'REQUIRED' : 'NULLABLE' };
-}
-
 /** Resolves when the create succeeded or the dataset or table was there already (409). */
 async function unlessExists(create: Promise<unknown>): Promise<void> {
   try {
@@ -490,55 +429,4 @@ async function unlessExists(create: Promise<unknown>): Promise<void> {
   } catch (error) {
     if (Number((error as { code?: unknown }).code) !== 409) throw error;
   }
-}
-
-/**
- * The day's rows at the table's full width (day-write.ts: computed columns cast to the table's
- * types, stored values carried for existing keys, bookkeeping recomputed), wrapped with the
- * output guards and the processor's check, all evaluated inside the write job: a guard that fails
- * raises ERROR() and the job writes nothing. The guard row is joined even when the SELECT is
- * empty, so "0 rows" fails too instead of truncating the day to nothing. `layout` is the existing
- * table's columns in order (the live metadata decides, columns only it has are carried).
- */
-export function guardedDaySql(
-  d: SqlDialect,
-  write: Pick<DayReplace, 'table' | 'selectSql' | 'check'> & { layout?: readonly ExistingColumn[] },
-): string {
-  const { table } = write;
-  const plan = writePlan(table, write.layout);
-  const day = d.param('__day', 'DATE');
-  const range = { from: day, to: day };
-  const output = plan.columns.map((c) => `p.${c.name}`);
-  const keys = table.key.map((k) => `CAST(${k} AS STRING)`).join(", '|', ");
-  const check = write.check ? `,\n  problems AS (SELECT CAST(problem AS STRING) AS problem FROM (${write.check('new_rows')}) AS c)` : '';
-  const checkCounts = write.check ? ',\n      (SELECT COUNT(*) FROM problems) AS problems, (SELECT MIN(problem) FROM problems) AS first_problem' : '';
-  const checkGuard = write.check
-    ? `\n  AND IF(guard.problems > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.problems AS STRING), ' check failure(s): ', guard.first_problem)), TRUE)`
-    : '';
-  const missingRequired = plan.requiredCarried.length === 0
-    ? `''`
-    : `CONCAT(${plan.requiredCarried.map((c) => `IF(COUNTIF(${c} IS NULL) > 0, '${c} ', '')`).join(', ')})`;
-  const allowDrop = d.param('__allow_drop_keys', 'BOOL');
-  return `WITH new_rows AS (${composedRowsSql(d, table, write.selectSql, plan, range)}),
-  produced AS (SELECT *, TRUE AS __present FROM new_rows)${check},
-  dropped_keys AS (${droppedKeysSql(d, table, 'new_rows', range)}),
-  guard AS (
-    SELECT COUNT(*) AS n, COUNTIF(${table.dateColumn} != ${day}) AS outside,
-      COUNT(*) - COUNT(DISTINCT CONCAT(${keys})) AS duplicates,
-      (SELECT COUNT(*) FROM ${d.table(table)} WHERE ${table.dateColumn} = ${day}) AS previous,
-      (SELECT SUM(dropped) FROM dropped_keys) AS dropped, (SELECT MIN(first_key) FROM dropped_keys) AS dropped_key,
-      ${missingRequired} AS missing_required${checkCounts}
-    FROM produced
-  )
-SELECT ${output.join(', ')}
-FROM guard LEFT JOIN produced AS p ON TRUE
-WHERE IF(guard.outside > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.outside AS STRING), ' rows fall outside the day')), TRUE)
-  AND IF(guard.duplicates > 0, ERROR(CONCAT('backfill guard: ', CAST(guard.duplicates AS STRING), ' duplicate keys')), TRUE)
-  AND IF(guard.n < ${d.param('__min_rows', 'INT64')}, ERROR(CONCAT('backfill guard: ', CAST(guard.n AS STRING), ' rows, expected at least ', CAST(${d.param('__min_rows', 'INT64')} AS STRING))), TRUE)
-  AND IF(NOT ${d.param('__allow_shrink', 'BOOL')} AND guard.previous > 0 AND guard.n * 2 < guard.previous,
-         ERROR(CONCAT('backfill guard: would shrink from ', CAST(guard.previous AS STRING), ' to ', CAST(guard.n AS STRING), ' rows')), TRUE)
-  AND IF(NOT ${allowDrop} AND guard.dropped > 0,
-         ERROR(CONCAT('backfill guard: would drop ', CAST(guard.dropped AS STRING), ' stored key(s) it does not produce (', guard.dropped_key, '); use --allow-drop-keys to accept')), TRUE)
-  AND IF(guard.missing_required != '', ERROR(CONCAT('backfill guard: new keys would leave REQUIRED column(s) NULL: ', guard.missing_required)), TRUE)${checkGuard}
-  AND p.__present`;
 }
