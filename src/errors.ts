@@ -14,6 +14,14 @@ export class AbortError extends Error {
   }
 }
 
+/** The DuckDB file predates the platform's layouts: readers refuse it until `backfill upgrade` (exit 3). */
+export class UpgradeNeededError extends AbortError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UpgradeNeededError';
+  }
+}
+
 /** The command ran and reports a failure it already printed (exit 1). */
 export class CommandFailed extends Error {
   constructor(

@@ -11,6 +11,7 @@ import { retryCommand } from './commands/retry.js';
 import { runCommand } from './commands/run.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { statusCommand } from './commands/status.js';
+import { upgradeCommand } from './commands/upgrade.js';
 import { validateCommand } from './commands/validate.js';
 import { assertValidPhases, PHASES } from './phases/phases.js';
 import { PROCESSORS } from './processors/index.js';
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   program.addCommand(reportCommand());
   program.addCommand(seasonsCommand());
   program.addCommand(processorsCommand());
+  program.addCommand(upgradeCommand());
   program.addCommand(sampleDataCommand());
   program.addCommand(importCommand());
   for (const command of program.commands) command.exitOverride();

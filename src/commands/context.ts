@@ -4,13 +4,13 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { createLogger } from '../reporting/logger.js';
 import { newRunId } from '../runner/run-file.js';
-import { AbortError, UsageError } from '../errors.js';
+import { AbortError, UpgradeNeededError, UsageError } from '../errors.js';
 import { Output } from '../reporting/output.js';
 import { findRunByPid } from '../runner/run-file.js';
 import { errorMessage, WarehouseBusyError } from '../warehouse/errors.js';
 import { FaultyWarehouse, parseFaultSpec } from '../warehouse/faulty-warehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { parseGlobalOptions, type GlobalOptions } from './global-options.js';
+import { backfillCommand, parseGlobalOptions, type GlobalOptions } from './global-options.js';
 
 export { TOOL_VERSION } from '../version.js';
 
@@ -62,6 +62,12 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
       batchDays: globals.batchDays,
       onNotice: (message) => context.out.note(message),
     });
+    if (access.readOnly && (await warehouse.hasLegacyHistory())) {
+      await warehouse.close();
+      throw new UpgradeNeededError(
+        `the warehouse ${globals.db} was made by an earlier version of backfill; upgrade it once with: ${backfillCommand(globals, 'upgrade')} (a copy of the file is kept beside it)`,
+      );
+    }
     return faults ? new FaultyWarehouse(warehouse, faults) : warehouse;
   } catch (error) {
     if (error instanceof WarehouseBusyError) throw new AbortError(busyMessage(context, error));

@@ -9,6 +9,7 @@ import { runBackfill, type RunResult } from '../runner/index.js';
 import { thinPhase3Windows } from '../runner/phase3-check.js';
 import type { PlanItem } from '../runner/plan.js';
 import { costReport } from '../runner/estimate.js';
+import { formatImpact } from '../runner/impact.js';
 import { formatRestore, restoreStatements, type RestoreStatement } from '../runner/restore.js';
 import { countOutcomes, formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
@@ -191,6 +192,7 @@ function report(
     preflight: result.preflight,
     cost: cost ?? null,
     restore: info.restore,
+    impact: result.impact,
   };
   (info.emitJson ?? ((doc) => out.json(doc)))(json);
   if (result.noFinalGames) {
@@ -207,7 +209,7 @@ function report(
   const findings = shownFindings(result.preflight, info.dryRun);
   const preflightText = findings.length > 0 ? formatFindings(findings, !context.globals.migrate) : undefined;
   if (info.dryRun) {
-    const parts = [`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`, preflightText, cost && formatCostReport(cost)];
+    const parts = [`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`, formatImpact(result.impact), preflightText, cost && formatCostReport(cost)];
     out.result(parts.filter(Boolean).join('\n'));
     return;
   }

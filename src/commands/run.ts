@@ -9,6 +9,7 @@ import { PROCESSORS } from '../processors/index.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { runBackfill, type PairOutcome, type RunRequest, type RunResult, type RunServices } from '../runner/index.js';
 import { costReport } from '../runner/estimate.js';
+import { formatImpact } from '../runner/impact.js';
 import { formatRestore, restoreStatements } from '../runner/restore.js';
 import { formatSummary, retryDates } from '../runner/summary.js';
 import { formatCostReport } from '../reporting/cost-table.js';
@@ -71,6 +72,7 @@ async function runSeasons(
   const reports: SeasonReport[] = [];
   let stop: RunResult['stop'];
   const estimates: RunResult['estimates'] = [];
+  const impact: RunResult['impact'] = [];
   const findings: RunResult['preflight'] = [];
   let worst: ExitCode = EXIT.ok;
   const started = Date.now();
@@ -110,6 +112,7 @@ async function runSeasons(
       }
       outcomes.push(...season.outcomes);
       estimates.push(...season.estimates);
+      impact.push(...season.impact);
       findings.push(...shownFindings(season.preflight, globals.dryRun));
       stop = season.stop;
       if (season.noFinalGames) report.notRun = 'the schedule has no final game in these dates';
@@ -122,7 +125,7 @@ async function runSeasons(
       report.validation = await (validation ?? validate());
       if (blocked(report.validation)) worst = EXIT.failed;
     }
-    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, startedAt: new Date(started), preflight: findings, estimates };
+    const result: RunResult = { runId: session.runId, plan: [], outcomes, stop, noFinalGames: false, elapsedMs: Date.now() - started, startedAt: new Date(started), preflight: findings, estimates, impact };
     const runCode = exitCodeForRun(result, globals.dryRun);
     const exitCode = (stop ? runCode : Math.max(worst, runCode)) as ExitCode;
     const redo = retryDates(outcomes);
@@ -142,6 +145,7 @@ async function runSeasons(
       preflight: findings,
       cost: cost ?? null,
       restore,
+      impact,
     });
     const lines = reports.map((r) => {
       if (r.notRun) return `${r.season}: not run: ${r.notRun}`;
@@ -154,6 +158,7 @@ async function runSeasons(
     const retryRun = backfillCommand(globals, 'retry', session.runId);
     const extra = [
       findings.length > 0 ? formatFindings(findings, !globals.migrate) : '',
+      formatImpact(impact) ?? '',
       cost ? formatCostReport(cost) : '',
       formatRestore(restore, new Date(started)) ?? '',
     ].filter(Boolean);

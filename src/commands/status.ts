@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { AbortError, UsageError } from '../errors.js';
+import { AbortError, UpgradeNeededError, UsageError } from '../errors.js';
 import { table } from '../reporting/output.js';
 import { liveRuns, type RunFileState } from '../runner/run-file.js';
 import { historyStatus, type HistoryStatus } from '../runner/status.js';
@@ -27,7 +27,7 @@ export function statusCommand(): Command {
       try {
         warehouse = await openWarehouse(context, { readOnly: true });
       } catch (error) {
-        if (!(error instanceof AbortError)) throw error;
+        if (!(error instanceof AbortError) || error instanceof UpgradeNeededError) throw error;
         // The file is held by a run: show that run's live state from its run file instead.
         reportLive(context, liveRuns(runsDir(context)), error.message);
         return;

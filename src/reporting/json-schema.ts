@@ -42,6 +42,19 @@ const runEnding = {
   cost: costSchema.nullable(),
   /** BigQuery: per table written, the time-travel statement that undoes the run. */
   restore: z.array(z.object({ table: z.string(), from: date, to: date, statement: z.string() })),
+  /** Dry runs: per target table, days and rows replaced, keys added and dropped, carried columns. */
+  impact: z.array(
+    z.object({
+      table: z.string(),
+      days: z.number().int(),
+      daysReplaced: z.number().int(),
+      rowsReplaced: z.number().int(),
+      keysAdded: z.number().int().nullable(),
+      keysDropped: z.number().int().nullable(),
+      carried: z.array(z.string()),
+      notCounted: z.string().optional(),
+    }),
+  ),
 };
 
 /** `phase3`, `phase4` (and each stage of `retry`). */

@@ -9,6 +9,7 @@ import { blockers, type TableFinding } from '../warehouse/preflight.js';
 import { errorMessage } from '../warehouse/errors.js';
 import type { Lease, Warehouse } from '../warehouse/warehouse.js';
 import { estimatePlan, type PairEstimate } from './estimate.js';
+import { planImpact, type TableImpact } from './impact.js';
 import { executePlan, type StopSwitch } from './execute.js';
 import { loadInputStats, processorVersion, type InputStats } from './fingerprint.js';
 import { pairKey, processorRunHistory, readLatestStates } from './history.js';
@@ -82,6 +83,8 @@ export interface RunResult {
   preflight: TableFinding[];
   /** Dry runs on an engine that can estimate: one free dry-run job per planned pair. */
   estimates: PairEstimate[];
+  /** Dry runs: what the writes would do to each target table (days, rows, keys, carried columns). */
+  impact: TableImpact[];
 }
 
 /** Plans the request against the warehouse, then (unless a dry run) executes the plan. */
@@ -91,7 +94,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   const targets = [...request.processors.map((p) => p.table), processorRunHistory, ...(warehouse.leaseTables ?? [])];
   // Planning, the targets' layout and the caller's gate only read, so they run side by side.
   const [{ plan, inputs }, seen, open] = await Promise.all([planRun(request, warehouse), warehouse.preflight(targets), services.gate ?? true]);
-  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, startedAt: new Date(started), preflight: [], estimates: [] };
+  const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, startedAt: new Date(started), preflight: [], estimates: [], impact: [] };
   const finish = () => {
     result.elapsedMs = Date.now() - started;
     return result;
@@ -106,7 +109,7 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   }
   if (request.dryRun) {
     result.preflight = seen;
-    result.estimates = await estimatePlan(plan, warehouse, request.concurrency);
+    [result.estimates, result.impact] = await Promise.all([estimatePlan(plan, warehouse, request.concurrency), planImpact(plan, warehouse)]);
   }
   // A refused pair refuses the run: nothing is written until its upstream has been run.
   if (request.dryRun || plan.some((item) => item.action === 'refuse')) return finish();

@@ -74,4 +74,42 @@ describe('a day write keeps what it does not compute', () => {
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(await queryFile(db, `SELECT count(*) AS n FROM nba_analytics.team_offense_game_summary WHERE team_abbr = 'XXX'`)).toEqual([{ n: 0 }]);
   });
+
+  it('shows the impact per table in a dry run, before anything is written', { timeout: 120_000 }, async () => {
+    const db = copy('impact');
+    await queryFile(
+      db,
+      `INSERT INTO nba_analytics.team_offense_game_summary (game_id, game_date, team_abbr, opponent_team_abbr, season_year, home_game, win_flag)
+       VALUES ('20211027_XXX_YYY', DATE '2021-10-27', 'XXX', 'YYY', 2021, TRUE, FALSE)`,
+    );
+    const before = await queryFile(db, `SELECT count(*) AS n FROM nba_analytics.team_offense_game_summary WHERE game_date IN ('2021-10-27', '2021-10-28')`);
+    const dry = await runCli(['--db', db, '--json', '--dry-run', '--force', 'phase3', 'team_offense_game_summary', 'player_game_summary', ...DATES]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const doc = JSON.parse(dry.stdout) as { impact: { table: string; days: number; daysReplaced: number; rowsReplaced: number; keysAdded: number; keysDropped: number; carried: string[] }[] };
+    const offense = doc.impact.find((i) => i.table === 'nba_analytics.team_offense_game_summary');
+    expect(offense).toMatchObject({ days: 2, daysReplaced: 2, rowsReplaced: Number(before[0]?.n), keysAdded: 0, keysDropped: 1 });
+    expect(offense?.carried).toContain('referee_crew_id');
+    expect(doc.impact.find((i) => i.table === 'nba_analytics.player_game_summary')).toMatchObject({ days: 2, daysReplaced: 2, keysAdded: 0, keysDropped: 0 });
+    const text = await runCli(['--db', db, '--dry-run', '--force', 'phase3', 'team_offense_game_summary', ...DATES]);
+    expect(text.stdout).toMatch(/nba_analytics\.team_offense_game_summary: 2 days \(2 replaced, \d+ rows\), keys \+0 -1; \d+ carried column\(s\)/);
+    expect(text.stdout).toContain('Dropped keys fail their dates as shrink-guard unless --allow-drop-keys.');
+    // Nothing was written: the extra key is still there and the day's rows are as before.
+    expect(await queryFile(db, `SELECT count(*) AS n FROM nba_analytics.team_offense_game_summary WHERE game_date IN ('2021-10-27', '2021-10-28')`)).toEqual(before);
+  });
+
+  it('refuses to read a file made by an earlier version, naming the one command that upgrades it', { timeout: 120_000 }, async () => {
+    const db = copy('legacy');
+    await queryFile(db, 'DROP TABLE nba_reference.processor_run_history');
+    await queryFile(db, `CREATE TABLE nba_reference.processor_run_history (run_id VARCHAR, processor_name VARCHAR, phase BIGINT, data_date DATE, status VARCHAR,
+      skip_reason VARCHAR, error_class VARCHAR, errors VARCHAR, missing_dependencies VARCHAR[], rows_written BIGINT, attempts BIGINT, input_fingerprint VARCHAR,
+      started_at TIMESTAMP, finished_at TIMESTAMP, duration_ms BIGINT, command_line VARCHAR, tool_version VARCHAR)`);
+    const refused = await runCli(['--db', db, 'status']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`was made by an earlier version of backfill; upgrade it once with: backfill --db ${db} upgrade`);
+    const upgraded = await runCli(['--db', db, 'upgrade']);
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(upgraded.stderr).toMatch(/the run history copied into the platform's processor_run_history; the file as it was is kept at/);
+    expect((await runCli(['--db', db, 'status'])).code).toBe(0);
+    expect((await runCli(['--db', db, 'upgrade'])).stdout).toMatch(/already has the platform's layouts/);
+  });
 });

@@ -11,6 +11,7 @@ function result(outcomes: Partial<PairOutcome>[], extra: Partial<RunResult> = {}
     noFinalGames: false,
     elapsedMs: 1,
     startedAt: new Date(0),
+    impact: [],
     preflight: [],
     estimates: [],
     outcomes: outcomes.map((o) => ({ processor: 'p', phase: 3, date: '2022-01-05', status: 'success', rowsWritten: 1, attempts: 1, durationMs: 1, ...o })),

@@ -70,7 +70,8 @@ export class DuckDbWarehouse implements Warehouse {
     connections: number,
     batchDays: number,
     private readonly checkpointBytes: number,
-    private readonly onNotice: ((message: string) => void) | undefined,
+    /** Told what the engine did that a user should know (an in-place upgrade of an older file). */
+    public onNotice: ((message: string) => void) | undefined,
   ) {
     this.maxConcurrency = connections;
     this.batchDays = batchDays;
@@ -130,6 +131,17 @@ export class DuckDbWarehouse implements Warehouse {
   /** Nothing to report: ensureTables adds missing columns itself and a type conflict is fatal there. */
   async preflight(): Promise<TableFinding[]> {
     return [];
+  }
+
+  /**
+   * True when the file's run history predates the platform's layout: readers cannot use it until
+   * a writing command (or `backfill upgrade`) has copied it into the layout.
+   */
+  async hasLegacyHistory(): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = 'nba_reference' AND table_name = 'processor_run_history' AND column_name = 'input_fingerprint'`,
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
   }
 
   async tableExists(table: TableDef): Promise<boolean> {
