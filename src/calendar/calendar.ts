@@ -29,11 +29,22 @@ function latestScheduleRows(d: SqlDialect, range: string): string {
     WHERE version_rank = 1 AND COALESCE(is_all_star, FALSE) = FALSE`;
 }
 
+/**
+ * A regular-season game, by NBA.com's id prefix together with the schedule's flag: `002` is the
+ * regular season (`001` preseason, `003` All-Star, `004` playoffs, `005` play-in, `006` the NBA Cup
+ * final, whose day is no regular-season game date although its teams play); an id of another
+ * shape is judged by the flag alone.
+ */
+const REGULAR_SEASON_GAME = `((game_id LIKE '002%' AND COALESCE(is_regular_season, TRUE)) OR (game_id NOT LIKE '00%' AND COALESCE(is_regular_season, FALSE)))`;
+
+/** Games that make a game date: neither preseason, All-Star nor the Cup final (playoffs and play-in do, in range). */
+const GAME_DATE_GAME = `SUBSTR(game_id, 1, 3) NOT IN ('001', '003', '006')`;
+
 /** Per season year: first and last final regular-season game dates and the last scheduled game. */
 export function scheduleSeasonsSql(d: SqlDialect): string {
   return `SELECT ${SEASON_YEAR_SQL} AS season_year,
-        MIN(CASE WHEN game_status = 3 AND COALESCE(is_regular_season, game_id LIKE '002%') THEN game_date END) AS regular_start,
-        MAX(CASE WHEN game_status = 3 AND COALESCE(is_regular_season, game_id LIKE '002%') THEN game_date END) AS regular_end,
+        MIN(CASE WHEN game_status = 3 AND ${REGULAR_SEASON_GAME} THEN game_date END) AS regular_start,
+        MAX(CASE WHEN game_status = 3 AND ${REGULAR_SEASON_GAME} THEN game_date END) AS regular_end,
         MAX(game_date) AS last_scheduled
      FROM (${latestScheduleRows(d, historyFloor('s.game_date'))}) AS games
      GROUP BY 1 ORDER BY 1`;
@@ -43,7 +54,7 @@ export function scheduleSeasonsSql(d: SqlDialect): string {
 export function gameCountsSql(d: SqlDialect): string {
   const range = `s.game_date BETWEEN ${d.param('start', 'DATE')} AND ${d.param('end', 'DATE')}`;
   return `SELECT game_date, COUNT(*) AS games FROM (${latestScheduleRows(d, range)}) AS games
-     WHERE game_status = 3
+     WHERE game_status = 3 AND ${GAME_DATE_GAME}
      GROUP BY game_date`;
 }
 
