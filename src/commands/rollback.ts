@@ -7,10 +7,16 @@ import { PROCESSORS, type ProcessorDefinition } from '../processors/index.js';
 import { table } from '../reporting/output.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { markRolledBack } from '../runner/rollback.js';
-import { qualifiedName } from '../warehouse/schema.js';
+import type { SqlDialect } from '../warehouse/dialect.js';
+import { qualifiedName, type TableDef } from '../warehouse/schema.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, commandLog, openWarehouse } from './context.js';
 import { addDateOptions, parseDateSelector, resolveDates } from './date-selector.js';
+
+/** The rows of `@days` in a table: the bare partition column against DATEs, so BigQuery prunes. */
+export function rowCountSql(d: SqlDialect, table: TableDef): string {
+  return `SELECT COUNT(*) AS n FROM ${d.table(table)} WHERE ${d.inArray(table.dateColumn, d.param('days', 'ARRAY<DATE>'))}`;
+}
 
 async function rowsPerTable(warehouse: Warehouse, processors: readonly ProcessorDefinition[], dates: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -20,10 +26,7 @@ async function rowsPerTable(warehouse: Warehouse, processors: readonly Processor
       counts.set(p.name, 0);
       continue;
     }
-    const rows = await warehouse.query(
-      `SELECT COUNT(*) AS n FROM ${d.table(p.table)} WHERE ${d.inArray(d.cast(p.table.dateColumn, 'STRING'), d.param('dates', 'ARRAY<STRING>'))}`,
-      { dates },
-    );
+    const rows = await warehouse.query(rowCountSql(d, p.table), { days: dates });
     counts.set(p.name, Number(rows[0]?.n ?? 0));
   }
   return counts;

@@ -3,7 +3,9 @@ import type { ProcessorDefinition } from '../processors/processor.js';
 import type { ErrorClass } from '../vocabulary.js';
 import { errorMessage } from '../warehouse/errors.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
+import { batchUnits } from './batch-units.js';
 import { insertHistory, pairKey, platformHistoryRow, processorRunHistory, type HistoryRow } from './history.js';
+import { abortableSleep, base, historyRow, immediateOutcome, notRun } from './pair-records.js';
 import type { PairOutcome, RunStop } from './outcome.js';
 import type { PairDecision, PlanItem } from './plan.js';
 import { pairPriority, priorityLimit } from './priority-limit.js';
@@ -332,39 +334,6 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   }
 }
 
-/**
- * Groups a processor's runnable pairs into batches of consecutive game dates of one season (at
- * most `maxDays`); a game date of the processor that does not run breaks a batch. Units come out
- * oldest first.
- */
-export function batchUnits(runnable: readonly PlanItem[], all: readonly PlanItem[], maxDays: number): PlanItem[][] {
-  if (maxDays <= 1) return runnable.map((item) => [item]);
-  const breaks = new Set(all.filter((i) => i.action !== 'run' && i.games > 0).map((i) => pairKey(i.processor.name, i.date)));
-  const units: PlanItem[][] = [];
-  const open = new Map<string, PlanItem[]>();
-  const byDate = [...runnable].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  const gameDates = [...new Set(all.filter((i) => i.games > 0).map((i) => i.date))].sort();
-  for (const item of byDate) {
-    const name = item.processor.name;
-    const current = open.get(name);
-    const previous = current?.[current.length - 1];
-    const between = previous ? gameDates.filter((d) => d > previous.date && d < item.date) : [];
-    const contiguous =
-      previous !== undefined &&
-      previous.seasonStart === item.seasonStart &&
-      (current?.length ?? 0) < maxDays &&
-      between.every((d) => !breaks.has(pairKey(name, d)));
-    if (current && contiguous) {
-      current.push(item);
-      continue;
-    }
-    const unit = [item];
-    units.push(unit);
-    open.set(name, unit);
-  }
-  return units;
-}
-
 /** Applies an execution-time decision to a deferred plan item. */
 function redecide(item: PlanItem, decision: PairDecision): PlanItem {
   if (decision.action === 'run') return { ...item, fingerprint: decision.fingerprint };
@@ -395,65 +364,3 @@ function checkOf(processor: ProcessorDefinition, warehouse: Warehouse): ((rows: 
   const { check } = processor;
   return check ? (rows) => check.call(processor, warehouse.dialect, rows) : undefined;
 }
-
-function base(item: PlanItem): Pick<PairOutcome, 'processor' | 'phase' | 'date'> {
-  return { processor: item.processor.name, phase: item.processor.phase, date: item.date };
-}
-
-function immediateOutcome(item: PlanItem): PairOutcome {
-  if (item.action === 'skip') return { ...base(item), status: 'skipped', skipReason: item.skipReason, rowsWritten: 0, attempts: 0, durationMs: 0 };
-  if (item.action === 'fail') {
-    return { ...base(item), status: 'failed', errorClass: item.errorClass, message: item.message, missingDependencies: item.missingDependencies, rowsWritten: 0, attempts: 0, durationMs: 0 };
-  }
-  return { ...base(item), status: 'not-run', errorClass: item.errorClass, message: item.message, rowsWritten: 0, attempts: 0, durationMs: 0 };
-}
-
-function notRun(item: PlanItem, errorClass: ErrorClass, message: string): PairOutcome {
-  return { ...base(item), status: 'not-run', errorClass, message, rowsWritten: 0, attempts: 0, durationMs: 0 };
-}
-
-interface RowDetails {
-  status: HistoryRow['status'];
-  skipReason?: HistoryRow['skip_reason'];
-  errorClass?: ErrorClass;
-  errors?: readonly unknown[];
-  missing?: string[] | null;
-  rowsWritten?: number;
-  attempts?: number;
-}
-
-function historyRow(options: ExecuteOptions, item: PlanItem, started: Date, finished: Date, details: RowDetails): HistoryRow {
-  return {
-    run_id: options.runId,
-    processor_name: item.processor.name,
-    phase: item.processor.phase,
-    data_date: item.date,
-    status: details.status,
-    skip_reason: details.skipReason ?? null,
-    error_class: details.errorClass ?? null,
-    errors: details.errors && details.errors.length > 0 ? JSON.stringify(details.errors) : null,
-    missing_dependencies: details.missing ?? null,
-    rows_written: details.rowsWritten ?? null,
-    attempts: details.attempts ?? 0,
-    input_fingerprint: item.fingerprint ?? null,
-    started_at: started.toISOString(),
-    finished_at: finished.toISOString(),
-    duration_ms: finished.getTime() - started.getTime(),
-    command_line: options.commandLine,
-    tool_version: options.toolVersion,
-  };
-}
-
-/** Waits, but wakes early when the run is being stopped. */
-export function abortableSleep(ms: number, stopSwitch: StopSwitch): Promise<void> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (stopSwitch.stop || Date.now() - started >= ms) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, Math.min(ms, 200));
-  });
-}
-

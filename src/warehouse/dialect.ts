@@ -1,7 +1,7 @@
 import type { ColumnType, TableDef } from './schema.js';
 
 /** Types a bound parameter may have. */
-export type ParamType = 'DATE' | 'TIMESTAMP' | 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'ARRAY<STRING>';
+export type ParamType = 'DATE' | 'TIMESTAMP' | 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'ARRAY<STRING>' | 'ARRAY<DATE>';
 
 /**
  * The SQL differences between the engines, so processors and checks write their SQL once.

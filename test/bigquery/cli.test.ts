@@ -12,12 +12,14 @@ import { duckDbMirror, tableMetadata } from '../helpers/bigquery-mirror.js';
 import { runCli } from '../helpers/cli.js';
 import { sampleSeasonFile } from '../helpers/sample-warehouse.js';
 import { tempDir } from '../helpers/temp.js';
+import { startZetaSqlServer, type ZetaSqlServer } from '../helpers/zetasql.js';
 
 const PROJECT = 'nba-props-platform';
 const MiB = 1024 * 1024;
 const dir = tempDir();
 const standIn = new BigQueryStandIn();
 let mirror: Awaited<ReturnType<typeof duckDbMirror>>;
+let zeta: ZetaSqlServer | undefined;
 
 /** The built CLI against the stand-in: no credentials, the client's own HTTP retries off. */
 function bq(args: string[]) {
@@ -30,11 +32,14 @@ function bq(args: string[]) {
 beforeAll(async () => {
   const sample = await sampleSeasonFile(dir);
   mirror = await duckDbMirror(sample.template, PROJECT);
+  // Queries over the platform's tables that require a partition filter must prune, as in BigQuery.
+  standIn.partitionFilters = zeta = await startZetaSqlServer();
   await standIn.start();
 });
 afterAll(async () => {
   await standIn.stop();
   await mirror?.close();
+  await zeta?.stop();
 });
 beforeEach(() => {
   standIn.received.length = 0;

@@ -139,7 +139,7 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
     const texts: string[] = [];
     for (const processor of PROCESSORS) {
       const sql = deleteDatesSql(d, processor.table);
-      expect(await zeta.analyze(sql, { dates: 'ARRAY<STRING>' }), sql).toBeUndefined();
+      expect(await zeta.analyze(sql, { days: 'ARRAY<DATE>' }), sql).toBeUndefined();
       // The printed undo script: each of its statements on its own (the analyzer takes one at a time).
       const restore = restoreSql(d, processor.table, '2022-01-05', '2022-01-12', new Date('2026-12-03T20:00:00Z'));
       for (const part of restore.split('; ').filter((p) => /^(DELETE|INSERT)/.test(p))) {

@@ -1,4 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { parseType, typeName, type ColumnType } from '../../src/warehouse/schema.js';
+import { partitionScans } from './partition-filter-check.js';
+import type { CatalogTable, ZetaSql, ZetaSqlServer } from './zetasql.js';
 
 /** One REST call the stand-in received. */
 export interface Received {
@@ -19,6 +22,8 @@ export interface ReceivedQuery {
   writeDisposition?: string;
   labels?: Record<string, string>;
   maximumBytesBilled?: string;
+  /** The parameters' declared types (`DATE`, `ARRAY<STRING>`, ...). */
+  paramTypes?: Record<string, string>;
   /** When it arrived (ms since the epoch). */
   at: number;
 }
@@ -84,6 +89,13 @@ export class BigQueryStandIn {
   latencyMs = 0;
   /** Partition writes allowed per table per second (BigQuery: about 5); over it, rateLimitExceeded. */
   writeCapPerSecond = Infinity;
+  /**
+   * When set, a job or dry run that reads a table with `requirePartitionFilter` without a filter
+   * BigQuery can prune by fails as BigQuery fails it (400 invalidQuery), decided on ZetaSQL's
+   * resolved tree of the query over a catalog of this stand-in's tables.
+   */
+  partitionFilters: ZetaSqlServer | undefined;
+  private catalog: { key: string; zeta: Promise<ZetaSql & { release(): Promise<void> }>; verdicts: Map<string, Promise<string | undefined>> } | undefined;
   /** Day partitions written: `dataset.table` -> date -> rows and when. */
   readonly partitions = new Map<string, Map<string, { rows: number; processedAt: string }>>();
   private readonly recentWrites = new Map<string, number[]>();
@@ -148,6 +160,8 @@ export class BigQueryStandIn {
       const reference = { projectId: project, jobId, location: 'US' };
       const fault = this.takeFault(query) ?? this.overCap(query);
       if (fault && !fault.asJob) return apiError(fault);
+      const unpruned = fault ? undefined : await this.partitionFilterError(project, query);
+      if (unpruned) return apiError({ status: 400, reason: 'invalidQuery', message: unpruned });
       if (query.dryRun) {
         const referenced = referencedTables(query.sql);
         const bytes = referenced.reduce((n, t) => n + this.bytesPerTable(t), 0);
@@ -168,6 +182,8 @@ export class BigQueryStandIn {
       const query = this.record(body ?? {}, Boolean(body?.dryRun), body?.labels as Record<string, string> | undefined);
       const fault = this.takeFault(query);
       if (fault) return apiError(fault);
+      const unpruned = await this.partitionFilterError(project, query);
+      if (unpruned) return apiError({ status: 400, reason: 'invalidQuery', message: unpruned });
       await this.pause();
       const result = await this.run(query);
       if (result.error) return apiError(result.error);
@@ -201,10 +217,39 @@ export class BigQueryStandIn {
       writeDisposition: query.writeDisposition as string | undefined,
       labels,
       maximumBytesBilled: query.maximumBytesBilled as string | undefined,
+      paramTypes: Object.fromEntries(((query.queryParameters ?? []) as QueryParameter[]).map((p) => [p.name, restParamType(p.parameterType)])),
       at: Date.now(),
     };
     this.queries.push(received);
     return received;
+  }
+
+  /** BigQuery's message for the first scan of a table requiring a partition filter that is not pruned. */
+  private async partitionFilterError(project: string, query: ReceivedQuery): Promise<string | undefined> {
+    if (!this.partitionFilters) return undefined;
+    const required = new Map([...this.tables].filter(([, m]) => m.requirePartitionFilter && m.timePartitioning?.field).map(([name, m]) => [name, m.timePartitioning?.field as string]));
+    if (required.size === 0) return undefined;
+    // The catalog follows the tables (tests change them between runs); a verdict per text and types.
+    const key = JSON.stringify([project, [...this.tables].map(([name, m]) => [name, m.schema.fields])]);
+    if (this.catalog?.key !== key) {
+      void this.catalog?.zeta.then((z) => z.release()).catch(() => undefined);
+      const tables = [...this.tables].map(([name, m]) => catalogTable(name, m));
+      this.catalog = { key, zeta: this.partitionFilters.catalog(project, tables), verdicts: new Map() };
+    }
+    const { zeta, verdicts } = this.catalog;
+    const verdictKey = `${JSON.stringify(query.paramTypes ?? {})}\u0000${query.sql}`;
+    let verdict = verdicts.get(verdictKey);
+    if (!verdict) {
+      verdict = zeta.then(async (z) => {
+        const { tree } = await z.resolve(query.sql, (query.paramTypes ?? {}) as Record<string, ColumnType>);
+        // What ZetaSQL cannot resolve (a table the stand-in lacks, DDL) is left to the other answers.
+        if (!tree) return undefined;
+        const scan = partitionScans(tree, (table) => required.get(table)).find((v) => !v.pruned);
+        return scan && `Cannot query over table '${project}.${scan.table}' without a filter over column(s) '${scan.column}' that can be used for partition elimination`;
+      });
+      verdicts.set(verdictKey, verdict);
+    }
+    return verdict;
   }
 
   /** A rate-limit answer when a table's partition writes in the last second reach the cap. */
@@ -294,6 +339,33 @@ interface QueryParameter {
   name: string;
   parameterType: { type: string };
   parameterValue?: { value?: unknown; arrayValues?: { value: unknown }[] };
+}
+
+/** A REST parameter type as a column type name: `ARRAY<DATE>`, `STRUCT<a INT64>`. */
+function restParamType(type: { type: string; arrayType?: unknown; structTypes?: { name: string; type: unknown }[] }): string {
+  if (type.type === 'ARRAY') return `ARRAY<${restParamType(type.arrayType as typeof type)}>`;
+  if (type.type === 'STRUCT') return `STRUCT<${(type.structTypes ?? []).map((f) => `${f.name} ${restParamType(f.type as typeof type)}`).join(', ')}>`;
+  return type.type;
+}
+
+/** A REST type the tool's types name (INTEGER is INT64, ...); any other (GEOGRAPHY, ...) stands as STRING. */
+function known(type: string): string {
+  try {
+    return typeName(parseType(type));
+  } catch {
+    return 'STRING';
+  }
+}
+
+/** A table of the stand-in as the ZetaSQL catalog takes it: REST fields as column types. */
+function catalogTable(name: string, metadata: TableMetadata): CatalogTable {
+  const [dataset, table] = name.split('.') as [string, string];
+  type Field = { name: string; type: string; mode?: string; fields?: Field[] };
+  const typeOf = (f: Field): string => {
+    const base = f.type === 'RECORD' || f.type === 'STRUCT' ? `STRUCT<${(f.fields ?? []).map((x) => `${x.name} ${typeOf(x)}`).join(', ')}>` : known(f.type);
+    return f.mode === 'REPEATED' ? `ARRAY<${base}>` : base;
+  };
+  return { dataset, name: table, columns: (metadata.schema.fields as Field[]).map((f) => ({ name: f.name, type: typeOf(f) as ColumnType })) };
 }
 
 function decodeParams(parameters: readonly QueryParameter[]): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ZetaSQLClient } from '@fivetrandevelopers/zetasql';
-import { parseType, type ColumnType, type ParsedType, type TableDef } from '../../src/warehouse/schema.js';
+import { parseType, type ColumnType, type ParsedType } from '../../src/warehouse/schema.js';
 
 /**
  * BigQuery's SQL front end (ZetaSQL), offline: the npm package's analyzer server, started on a
@@ -12,6 +12,8 @@ import { parseType, type ColumnType, type ParsedType, type TableDef } from '../.
  */
 export interface ZetaSql {
   analyze(sql: string, params: Record<string, ColumnType>): Promise<string | undefined>;
+  /** The resolved statement as a plain object (see partition-filter-check.ts), or the analyzer's error. */
+  resolve(sql: string, params: Record<string, ColumnType>): Promise<{ tree: unknown; error?: undefined } | { tree?: undefined; error: string }>;
   /** Runs a query that reads no table with ZetaSQL's reference evaluator; STRING parameters only. */
   evaluate(sql: string, params: Record<string, string>): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -48,7 +50,20 @@ function typeProto(type: ColumnType): Record<string, unknown> {
   return parsedTypeProto(parseType(type));
 }
 
-export async function startZetaSql(project: string, tables: readonly TableDef[], datasetPrefix = ''): Promise<ZetaSql> {
+/** A table as the catalog needs it: a TableDef, or one built from a REST table resource. */
+export interface CatalogTable {
+  readonly dataset: string;
+  readonly name: string;
+  readonly columns: readonly { readonly name: string; readonly type: ColumnType }[];
+}
+
+/** One analyzer server; each catalog registered on it answers analyses against its tables. */
+export interface ZetaSqlServer {
+  catalog(project: string, tables: readonly CatalogTable[], datasetPrefix?: string): Promise<ZetaSql & { release(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+export async function startZetaSqlServer(): Promise<ZetaSqlServer> {
   const binary = join(dirname(createRequire(import.meta.url).resolve('@fivetrandevelopers/zetasql')), 'zetasql', 'remote_server.so');
   const port = await freePort();
   const child: ChildProcess = spawn('sh', ['-c', '"$0" localhost "$1" & pid=$!; cat >/dev/null; kill $pid', binary, String(port)], {
@@ -69,25 +84,32 @@ export async function startZetaSql(project: string, tables: readonly TableDef[],
   // Queries plus the DML and DDL the tool sends (history and lease writes, tables, ALTER fixes).
   const supportedStatementKinds = ['QUERY', 'INSERT', 'DELETE', 'UPDATE', 'MERGE', 'CREATE_TABLE', 'ALTER_TABLE', 'CREATE_SCHEMA'].map((k) => `RESOLVED_${k}_STMT`);
   const languageOptions = { ...(await client.getLanguageOptions({ maximumFeatures: true })), productMode: 'PRODUCT_EXTERNAL', supportedStatementKinds };
-  const tableProto = (t: TableDef, name: string) => ({ name, column: t.columns.map((c) => ({ name: c.name, type: typeProto(c.type) })) });
-  // Nested project -> dataset -> table, as `project`.dataset.table resolves.
-  const datasets = [...new Set(tables.map((t) => t.dataset))];
-  const catalog = {
-    name: 'root',
-    catalog: [
-      {
-        name: project,
-        catalog: datasets.map((ds) => ({ name: `${datasetPrefix}${ds}`, table: tables.filter((t) => t.dataset === ds).map((t) => tableProto(t, t.name)) })),
-      },
-    ],
-    builtinFunctionOptions: { languageOptions },
+  // fullName `dataset.table` comes back on every scan of the table in the resolved tree.
+  const tableProto = (t: CatalogTable, dataset: string) => ({ name: t.name, fullName: `${dataset}.${t.name}`, column: t.columns.map((c) => ({ name: c.name, type: typeProto(c.type) })) });
+  const stop = async () => {
+    ZetaSQLClient.API.close();
+    child.stdin?.end();
+    child.kill('SIGTERM');
   };
-  const registered = await client.registerCatalog({ simpleCatalog: catalog as never });
-  const catalogId = registered?.registeredId;
   return {
-    async analyze(sql, params) {
-      try {
-        await client.analyze({
+    stop,
+    async catalog(project, tables, datasetPrefix = '') {
+      // Nested project -> dataset -> table, as `project`.dataset.table resolves.
+      const datasets = [...new Set(tables.map((t) => t.dataset))];
+      const catalog = {
+        name: 'root',
+        catalog: [
+          {
+            name: project,
+            catalog: datasets.map((ds) => ({ name: `${datasetPrefix}${ds}`, table: tables.filter((t) => t.dataset === ds).map((t) => tableProto(t, `${datasetPrefix}${ds}`)) })),
+          },
+        ],
+        builtinFunctionOptions: { languageOptions },
+      };
+      const registered = await client.registerCatalog({ simpleCatalog: catalog as never });
+      const catalogId = registered?.registeredId;
+      const analyzeRaw = (sql: string, params: Record<string, ColumnType>) =>
+        client.analyze({
           sqlStatement: sql,
           registeredCatalogId: catalogId as never,
           options: {
@@ -96,30 +118,56 @@ export async function startZetaSql(project: string, tables: readonly TableDef[],
             queryParameters: Object.entries(params).map(([name, type]) => ({ name, type: typeProto(type) })) as never,
           },
         });
-        return undefined;
-      } catch (error) {
-        return (error as { details?: string }).details ?? String(error);
-      }
-    },
-    async evaluate(sql, params) {
-      const request = {
-        sql,
-        options: { languageOptions, queryParameters: Object.keys(params).map((name) => ({ name, type: { typeKind: 'TYPE_STRING' } })) },
-        simpleCatalog: { name: 'root', builtinFunctionOptions: { languageOptions } },
-        params: Object.entries(params).map(([name, value]) => ({ name, value: { stringValue: value } })),
+      const failure = (error: unknown) => (error as { details?: string }).details ?? String(error);
+      return {
+        async analyze(sql, params) {
+          try {
+            await analyzeRaw(sql, params);
+            return undefined;
+          } catch (error) {
+            return failure(error);
+          }
+        },
+        async resolve(sql, params) {
+          try {
+            return { tree: (await analyzeRaw(sql, params))?.resolvedStatement };
+          } catch (error) {
+            return { error: failure(error) };
+          }
+        },
+        evaluate,
+        stop,
+        async release() {
+          await client.unRegisterCatalog({ registeredId: catalogId as never });
+        },
       };
-      const response = await new Promise<EvaluatedQuery>((resolve, reject) =>
-        ZetaSQLClient.API.evaluateQuery(request as never, (error: unknown, answer: unknown) => (error ? reject(error) : resolve(answer as EvaluatedQuery))),
-      );
-      const names = response.prepared.columns.map((c) => c.name);
-      return response.content.tableData.row.map((row) => Object.fromEntries(row.cell.map((cell, i) => [names[i], plainCell(cell)])));
-    },
-    async stop() {
-      ZetaSQLClient.API.close();
-      child.stdin?.end();
-      child.kill('SIGTERM');
     },
   };
+
+  async function evaluate(sql: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const request = {
+      sql,
+      options: { languageOptions, queryParameters: Object.keys(params).map((name) => ({ name, type: { typeKind: 'TYPE_STRING' } })) },
+      simpleCatalog: { name: 'root', builtinFunctionOptions: { languageOptions } },
+      params: Object.entries(params).map(([name, value]) => ({ name, value: { stringValue: value } })),
+    };
+    const response = await new Promise<EvaluatedQuery>((resolve, reject) =>
+      ZetaSQLClient.API.evaluateQuery(request as never, (error: unknown, answer: unknown) => (error ? reject(error) : resolve(answer as EvaluatedQuery))),
+    );
+    const names = response.prepared.columns.map((c) => c.name);
+    return response.content.tableData.row.map((row) => Object.fromEntries(row.cell.map((cell, i) => [names[i], plainCell(cell)])));
+  }
+}
+
+/** A server with one catalog of `tables`; stop() ends the server. */
+export async function startZetaSql(project: string, tables: readonly CatalogTable[], datasetPrefix = ''): Promise<ZetaSql> {
+  const server = await startZetaSqlServer();
+  try {
+    return await server.catalog(project, tables, datasetPrefix);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 interface EvaluatedCell {

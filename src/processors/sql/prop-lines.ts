@@ -1,4 +1,5 @@
 import type { SqlDialect } from '../../warehouse/dialect.js';
+import { tableInRange } from './common.js';
 import { bettingprosPlayerPointsProps, oddsApiPlayerPointsProps } from '../../warehouse/tables/raw-tables.js';
 
 /** Median of `value` per (game_date, player_lookup) over rows of `source` (portable: no MEDIAN in BigQuery). */
@@ -24,9 +25,9 @@ export function propLinesCtes(d: SqlDialect, from: string, to: string): string {
       SELECT o.*, ROW_NUMBER() OVER (
         PARTITION BY o.game_date, o.player_lookup, o.bookmaker
         ORDER BY o.snapshot_timestamp DESC, o.processed_at DESC) AS snapshot_rank
-      FROM ${d.table(oddsApiPlayerPointsProps)} AS o
+      FROM ${tableInRange(d, oddsApiPlayerPointsProps, from, to)} AS o
       JOIN player_games AS pg ON pg.game_date = o.game_date AND pg.player_lookup = o.player_lookup
-      WHERE o.game_date BETWEEN ${from} AND ${to} AND o.points_line IS NOT NULL
+      WHERE o.points_line IS NOT NULL
         AND COALESCE(o.minutes_before_tipoff, 0) >= 0
         AND (o.snapshot_timestamp IS NULL OR pg.tip_at IS NULL OR o.snapshot_timestamp <= pg.tip_at)
     ) AS o WHERE snapshot_rank = 1`;
@@ -34,9 +35,9 @@ export function propLinesCtes(d: SqlDialect, from: string, to: string): string {
       SELECT b.*, ROW_NUMBER() OVER (
         PARTITION BY b.game_date, b.player_lookup, b.bookmaker
         ORDER BY b.bookmaker_last_update DESC, b.created_at DESC, b.processed_at DESC) AS snapshot_rank
-      FROM ${d.table(bettingprosPlayerPointsProps)} AS b
+      FROM ${tableInRange(d, bettingprosPlayerPointsProps, from, to)} AS b
       JOIN player_games AS pg ON pg.game_date = b.game_date AND pg.player_lookup = b.player_lookup
-      WHERE b.game_date BETWEEN ${from} AND ${to} AND b.points_line IS NOT NULL
+      WHERE b.points_line IS NOT NULL
         AND LOWER(b.market_type) = 'points' AND LOWER(b.bet_side) = 'over'
         AND COALESCE(b.is_active, TRUE) AND LOWER(b.bookmaker) NOT LIKE '%consensus%'
         AND (b.bookmaker_last_update IS NULL OR pg.tip_at IS NULL OR b.bookmaker_last_update <= pg.tip_at)

@@ -55,7 +55,7 @@ export function bigQueryParams(
     else if (type === 'TIMESTAMP') values[name] = client.timestamp(String(value));
     else if (Array.isArray(value)) {
       values[name] = value;
-      declared[name] = ['STRING'];
+      declared[name] = [type === 'ARRAY<DATE>' ? 'DATE' : 'STRING'];
     } else values[name] = value;
   }
   return Object.keys(declared).length > 0 ? { params: values, types: declared } : { params: values };

@@ -15,9 +15,12 @@ export function restoreSql(d: SqlDialect, table: TableDef, from: string, to: str
   return `BEGIN TRANSACTION; DELETE FROM ${name} WHERE ${days}; INSERT INTO ${name} SELECT * FROM ${name} FOR SYSTEM_TIME AS OF ${at} WHERE ${days}; COMMIT TRANSACTION;`;
 }
 
-/** Deletes the rows of `@dates` (a list of `YYYY-MM-DD`) from a table. */
+/**
+ * Deletes the rows of `@days` (a list of `YYYY-MM-DD`, bound as DATEs) from a table: the bare
+ * partition column against the list, so BigQuery prunes to those days.
+ */
 export function deleteDatesSql(d: SqlDialect, table: TableDef): string {
-  return `DELETE FROM ${d.table(table)} WHERE ${d.inArray(`CAST(${table.dateColumn} AS STRING)`, d.param('dates', 'ARRAY<STRING>'))}`;
+  return `DELETE FROM ${d.table(table)} WHERE ${d.inArray(table.dateColumn, d.param('days', 'ARRAY<DATE>'))}`;
 }
 
 /**

@@ -404,7 +404,7 @@ export class BigQueryWarehouse implements Warehouse {
     this.assertWritable();
     if (rows.length > 0) throw new Error('raw data is never written to BigQuery by this tool (sample-data and import are local only)');
     if (dates.length === 0) return 0;
-    return this.dml(deleteDatesSql(this.dialect, table), { dates: [...dates] });
+    return this.dml(deleteDatesSql(this.dialect, table), { days: [...dates] });
   }
 
   classifyError(error: unknown): ErrorClass {
