@@ -1,5 +1,6 @@
 import { compactDate } from '../calendar/dates.js';
 import type { SampleSeasonOptions } from './common.js';
+import { easternEveningOffset } from './eastern-time.js';
 import { hash32, Rng } from './prng.js';
 import type { TeamProfile } from './roster.js';
 import { buildPlayoffs, buildRegularSeason, LATE_TIP_TEAMS, TEAM_CODES, type ScheduledGame } from './schedule.js';
@@ -14,8 +15,10 @@ export interface GameMeta {
   game: ScheduledGame;
   gameId: string;
   nbaId: string;
-  /** Tip-off in minutes after midnight UTC of the game date (7 PM Eastern is 24 * 60). */
+  /** Tip-off in minutes after midnight UTC of the game date (7 PM EST is 24 * 60, 7 PM EDT 23 * 60). */
   tip: number;
+  /** Tip-off on the Eastern wall clock, in minutes after midnight of the game date (7 PM is 19 * 60). */
+  tipEastern: number;
   result: GameResult;
 }
 
@@ -30,22 +33,25 @@ export function simulateSeason(options: SampleSeasonOptions, league: TeamProfile
   const teams = new Map(league.map((t) => [t.code, t]));
   const states = new Map<string, TeamState>();
   const tipRng = Rng.from(seed, seasonYear, 'tips');
-  const tipFor = (home: string): number =>
-    LATE_TIP_TEAMS.has(home) ? 27 * 60 : tipRng.chance(0.5) ? 24 * 60 : 24 * 60 + 30;
+  // Tips are Eastern wall times (7, 7:30 or 10 PM), so their UTC instant moves with daylight saving.
+  const tipFor = (home: string): number => (LATE_TIP_TEAMS.has(home) ? 22 * 60 : tipRng.chance(0.5) ? 19 * 60 : 19 * 60 + 30);
 
   const play = (games: ScheduledGame[], idOf: (g: ScheduledGame, i: number) => string): GameMeta[] => {
-    const withTips = games.map((game) => ({ game, tip: tipFor(game.home) }));
+    const withTips = games.map((game) => {
+      const tipEastern = tipFor(game.home);
+      return { game, tipEastern, tip: tipEastern + easternEveningOffset(game.date) };
+    });
     withTips.sort((a, b) =>
       a.game.date !== b.game.date
         ? a.game.date < b.game.date ? -1 : 1
         : a.tip - b.tip || (a.game.home < b.game.home ? -1 : a.game.home > b.game.home ? 1 : 0),
     );
-    return withTips.map(({ game, tip }, i) => {
+    return withTips.map(({ game, tip, tipEastern }, i) => {
       const gameId = `${compactDate(game.date)}_${game.away}_${game.home}`;
       const home = teams.get(game.home) as TeamProfile;
       const away = teams.get(game.away) as TeamProfile;
       const result = playGame(game, home, away, states, Rng.from(seed, seasonYear, 'game', gameId));
-      return { game, gameId, nbaId: idOf(game, i), tip, result };
+      return { game, gameId, nbaId: idOf(game, i), tip, tipEastern, result };
     });
   };
 

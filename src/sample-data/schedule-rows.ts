@@ -19,7 +19,8 @@ export function scheduleRows(games: GameMeta[], options: SampleSeasonOptions): S
     const { game, result } = m;
     const homePts = result.home.totals.points;
     const awayPts = result.away.totals.points;
-    const tipAt = stamp(game.date, m.tip);
+    // The platform's game_date_est: the Eastern wall-clock tip, stored as if it were UTC.
+    const tipEastern = stamp(game.date, m.tipEastern);
     const path = `sample-data/nba-com/schedule/${game.date}.json`;
     const gameCode = `${compactDate(game.date)}/${game.away}${game.home}`;
     const home = teamInfo(game.home);
@@ -34,7 +35,7 @@ export function scheduleRows(games: GameMeta[], options: SampleSeasonOptions): S
         game_code: gameCode,
         season: label,
         game_date: game.date,
-        game_date_est: tipAt,
+        game_date_est: tipEastern,
         season_year: options.seasonYear,
         season_nba_format: label,
         game_status: final ? 3 : 1,

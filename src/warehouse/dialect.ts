@@ -41,6 +41,11 @@ export interface SqlDialect {
   /** Number of elements of an array. */
   arrayLength(expr: string): string;
   currentTimestamp(): string;
+  /**
+   * The UTC instant of a TIMESTAMP that holds an Eastern wall-clock time (the platform's
+   * `game_date_est`: a 7:30 PM ET tip is stored as `19:30:00 UTC`), daylight saving aware.
+   */
+  easternWallTimeToUtc(expr: string): string;
   /** A JSON value from JSON text. */
   parseJson(expr: string): string;
   /** The text of a JSON value (BigQuery cannot CAST or LIKE a JSON column). */

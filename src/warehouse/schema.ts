@@ -27,7 +27,10 @@ export interface TableDef {
   readonly dataset: Dataset;
   readonly name: string;
   readonly columns: readonly ColumnDef[];
-  /** The day column: the partition on BigQuery, the unit a processor replaces. */
+  /**
+   * The day column: the partition on BigQuery, the unit a processor replaces. Empty for a table
+   * without one (reference data such as nba_static.team_locations), which an import replaces whole.
+   */
   readonly dateColumn: string;
   /** The columns that identify a row within a day (plus the date column). */
   readonly key: readonly string[];
@@ -49,6 +52,11 @@ export function qualifiedName(table: Pick<TableDef, 'dataset' | 'name'>): string
   return `${table.dataset}.${table.name}`;
 }
 
+/** False for a table without a day partition (written whole, never by day). */
+export function hasDayColumn(table: Pick<TableDef, 'dateColumn'>): boolean {
+  return table.dateColumn !== '';
+}
+
 /** Shorthand for column lists: `cols('a b c', 'INT64')`. */
 export function cols(names: string, type: ColumnType, required = false): ColumnDef[] {
   return names
@@ -61,7 +69,7 @@ export function defineTable(table: TableDef): TableDef {
   const names = table.columns.map((c) => c.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new Error(`table ${qualifiedName(table)} declares column ${duplicate} twice`);
-  for (const column of [table.dateColumn, ...table.key]) {
+  for (const column of [...(hasDayColumn(table) ? [table.dateColumn] : []), ...table.key]) {
     if (!names.includes(column)) throw new Error(`table ${qualifiedName(table)} has no column ${column}`);
   }
   for (const column of table.columns) parseType(column.type);

@@ -37,6 +37,7 @@ export function bigQueryDialect(names: BigQueryNames, paramTypes: Map<string, Pa
     arrayLength: (expr) => `ARRAY_LENGTH(${expr})`,
     inArray: (value, array) => `${value} IN UNNEST(${array})`,
     currentTimestamp: () => 'CURRENT_TIMESTAMP()',
+    easternWallTimeToUtc: (expr) => `TIMESTAMP(DATETIME(${expr}), 'America/New_York')`,
     parseJson: (expr) => `PARSE_JSON(${expr})`,
     jsonText: (expr) => `TO_JSON_STRING(${expr})`,
     jsonString: (expr, path) => `JSON_VALUE(${expr}, '${path}')`,

@@ -46,7 +46,11 @@ export const duckDbDialect: SqlDialect = {
   array: (items, elementType) => `CAST([${items.join(', ')}] AS ${duckDbTypeOf(elementType)}[])`,
   arrayLength: (expr) => `len(${expr})`,
   inArray: (value, array) => `list_contains(${array}, ${value})`,
-  currentTimestamp: () => `CAST(now() AS TIMESTAMP)`,
+  // UTC whatever the machine's time zone: a plain TIMESTAMP holds UTC on both engines.
+  currentTimestamp: () => `timezone('UTC', now())`,
+  // ICU is built into the bundled DuckDB (nothing downloaded); the outer timezone() gives the UTC
+  // wall time as a TIMESTAMP whatever the session's time zone.
+  easternWallTimeToUtc: (expr) => `timezone('UTC', timezone('America/New_York', CAST(${expr} AS TIMESTAMP)))`,
   parseJson: (expr) => `CAST(${expr} AS JSON)`,
   jsonText: (expr) => `CAST(${expr} AS VARCHAR)`,
   jsonString: (expr, path) => `json_extract_string(${expr}, '${path}')`,

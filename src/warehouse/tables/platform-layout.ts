@@ -44,9 +44,9 @@ export interface PlatformTableSpec {
 }
 
 /**
- * A table in the platform's layout: its columns, types, modes, day partition, clustering and
- * partition-filter rule, plus the few columns of the tool's own. The layouts are data
- * (platform-layouts.ts, generated from the platform's DDL), never typed by hand here.
+ * A table in the platform's layout: its columns, types, modes, day partition (none for reference
+ * data), clustering and partition-filter rule, plus the few columns of the tool's own. The
+ * layouts are data (platform-layouts.ts, generated from the platform's DDL), never typed by hand.
  */
 export function platformTable(spec: PlatformTableSpec): TableDef {
   const qualified = `${spec.dataset}.${spec.name}`;
@@ -56,12 +56,11 @@ export function platformTable(spec: PlatformTableSpec): TableDef {
   const own = [...(spec.produced ?? []), ...(spec.extra ?? [])]
     .filter((c) => !known.has(c.name))
     .map((c) => ({ name: c.name, type: c.type }));
-  if (!layout.partitionField) throw new Error(`${qualified} is not day-partitioned; platformTable needs a day column`);
   return defineTable({
     dataset: spec.dataset,
     name: spec.name,
     columns: [...columns, ...own],
-    dateColumn: layout.partitionField,
+    dateColumn: layout.partitionField ?? '', // none: reference data, replaced whole
     key: spec.key,
     clustering: layout.clustering,
     requirePartitionFilter: layout.requirePartitionFilter,
