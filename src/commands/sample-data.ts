@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import { addDays, eachDay, todayInNewYork } from '../calendar/dates.js';
 import { DEFAULT_SEASONS, parseSeasonLabel, seasonLabel } from '../calendar/seasons.js';
 import { UsageError } from '../errors.js';
-import { generateSampleSeason } from '../sample-data/generate.js';
+import { generateReferenceTables, generateSampleSeason, SAMPLE_REFERENCE_TABLES } from '../sample-data/generate.js';
 import { formatDuration } from '../runner/summary.js';
+import { qualifiedName } from '../warehouse/schema.js';
 import { RAW_TABLES } from '../warehouse/tables/raw-tables.js';
 import type { Row } from '../warehouse/warehouse.js';
 import { commandContext, commandLog, openWarehouse } from './context.js';
@@ -46,7 +47,15 @@ export function sampleDataCommand(): Command {
       const warehouse = await openWarehouse(context, { readOnly: false });
       const { logger } = commandLog(context, 'sample-data');
       try {
-        await warehouse.ensureTables(RAW_TABLES);
+        await warehouse.ensureTables([...RAW_TABLES, ...SAMPLE_REFERENCE_TABLES]);
+        // Reference tables (arenas, distances) have no dates: replaced whole, the same for every seed.
+        const reference = generateReferenceTables();
+        for (const table of SAMPLE_REFERENCE_TABLES) {
+          const rows = reference[qualifiedName(table)];
+          if (!rows) continue;
+          await warehouse.execute(`DELETE FROM ${warehouse.dialect.table(table)}`);
+          await warehouse.insertRows(table, rows as Row[]);
+        }
         const written: Record<string, Record<string, number>> = {};
         for (const season of seasons) {
           const started = Date.now();

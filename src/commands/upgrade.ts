@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { PROCESSORS } from '../processors/index.js';
+import { referenceInputs } from '../processors/processor.js';
 import { RAW_TABLES } from '../warehouse/tables/raw-tables.js';
 import { processorRunHistory } from '../warehouse/tables/reference-tables.js';
 import { commandContext, openWarehouse, warehouseFileExists } from './context.js';
@@ -21,7 +22,7 @@ export function upgradeCommand(): Command {
       try {
         const { DuckDbWarehouse } = await import('../warehouse/duckdb/duckdb-warehouse.js');
         if (warehouse instanceof DuckDbWarehouse) warehouse.onNotice = (m) => notes.push(m);
-        await warehouse.ensureTables([...RAW_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory]);
+        await warehouse.ensureTables([...RAW_TABLES, ...PROCESSORS.flatMap(referenceInputs), ...PROCESSORS.map((p) => p.table), processorRunHistory]);
       } finally {
         await warehouse.close();
       }

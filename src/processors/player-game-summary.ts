@@ -31,7 +31,7 @@ export const playerGameSummaryTable = platformTable({
       'INT64',
     ),
     ...cols('paint_attempts paint_makes mid_range_attempts mid_range_makes three_attempts_pbp three_makes_pbp', 'INT64'),
-    ...cols('has_complete_shot_zones', 'BOOL'),
+    ...cols('has_complete_shot_zones starter_flag', 'BOOL'),
     ...cols('usage_rate ts_pct efg_pct points_line margin', 'FLOAT64'),
     ...cols('over_under_result points_line_source primary_source_used', 'STRING'),
     ...cols('win_flag', 'BOOL'),
@@ -39,6 +39,16 @@ export const playerGameSummaryTable = platformTable({
     ...cols('processed_at', 'TIMESTAMP'),
   ],
 });
+
+/**
+ * Started the game: NBA.com's box score flag where the player has a row there (whatever source
+ * the stats come from), else the platform's proxy, more than 20 minutes; never for a player who
+ * did not play (the column is REQUIRED).
+ */
+function starterFlagSql(r: string): string {
+  return `CASE WHEN NOT ${r}.is_active THEN FALSE WHEN ${r}.boxscore_starter IS NOT NULL THEN ${r}.boxscore_starter
+       ELSE COALESCE(${r}.minutes_exact > 20, FALSE) END`;
+}
 
 /** One row per listed player per game date; stats from the best source per game (product.md §6). */
 export const playerGameSummary = defineProcessor({
@@ -66,6 +76,7 @@ export const playerGameSummary = defineProcessor({
 SELECT r.game_id, r.nba_game_id, r.game_date, ${seasonYearSql('r.game_date')} AS season_year,
   r.player_lookup, r.player_full_name, r.player_status, r.is_active, r.team_abbr, r.opponent_team_abbr, r.home_game,
   CASE WHEN r.is_active THEN ROUND(r.minutes_exact, 1) END AS minutes_played,
+  ${starterFlagSql('r')} AS starter_flag,
   ${['points', 'fg_makes', 'fg_attempts', 'three_pt_makes', 'three_pt_attempts', 'ft_makes', 'ft_attempts',
     'offensive_rebounds', 'defensive_rebounds', 'assists', 'steals', 'blocks', 'turnovers', 'personal_fouls', 'plus_minus']
     .map((c) => `${statIfActive(c)} AS ${c}`)

@@ -1,6 +1,6 @@
 import type { Phase } from '../vocabulary.js';
 import type { SqlDialect } from '../warehouse/dialect.js';
-import type { TableDef } from '../warehouse/schema.js';
+import { hasDayColumn, type TableDef } from '../warehouse/schema.js';
 
 /** Inputs of which any one table having rows on the date satisfies the group. */
 export interface InputGroup {
@@ -32,7 +32,11 @@ export interface ProcessorDefinition {
   readonly table: TableDef;
   /** Required input groups: an empty group fails the date as `missing-dependency`. */
   readonly requires: readonly InputGroup[];
-  /** Optional inputs: missing ones leave columns NULL; they still feed the fingerprint. */
+  /**
+   * Optional inputs: missing ones leave their columns at a defined value (NULL, or 0 with lower
+   * completeness where the column is REQUIRED); dated ones feed the fingerprint. Reference tables
+   * (no day column, read whole) are read but not fingerprinted: a reload of one needs --force.
+   */
   readonly optional: readonly TableDef[];
   /** True when the SQL reads a window back to the season start, so the fingerprint covers it. */
   readonly lookback: boolean;
@@ -57,15 +61,23 @@ export function defineProcessor(definition: ProcessorDefinition): ProcessorDefin
   return definition;
 }
 
-/** Every table a processor reads (required groups and optional inputs), without repeats. */
+/**
+ * Every dated table a processor reads (required groups and optional inputs), without repeats: the
+ * tables whose per-date statistics plan and fingerprint a pair. Reference tables are left out.
+ */
 export function inputTables(processor: ProcessorDefinition): readonly TableDef[] {
   let tables = inputsOf.get(processor);
   if (!tables) {
-    const all = [...processor.requires.flatMap((g) => g.tables), ...processor.optional];
+    const all = [...processor.requires.flatMap((g) => g.tables), ...processor.optional].filter(hasDayColumn);
     tables = all.filter((t, i) => all.findIndex((u) => u.dataset === t.dataset && u.name === t.name) === i);
     inputsOf.set(processor, tables);
   }
   return tables;
+}
+
+/** The reference tables (no day column) a processor reads whole; they must exist before it runs. */
+export function referenceInputs(processor: ProcessorDefinition): readonly TableDef[] {
+  return processor.optional.filter((t) => !hasDayColumn(t));
 }
 
 /** Planning asks for every pair; a definition never changes. */

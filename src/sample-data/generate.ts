@@ -5,15 +5,19 @@ import {
   bettingprosPlayerPointsProps,
   bigdataballPlayByPlay,
   nbacGamebookPlayerStats,
+  nbacInjuryReport,
   nbacPlayerBoxscores,
   nbacSchedule,
   nbacTeamBoxscore,
   oddsApiPlayerPointsProps,
   RAW_TABLES,
 } from '../warehouse/tables/raw-tables.js';
+import { teamLocations, travelDistances } from '../warehouse/tables/static-tables.js';
+import { teamLocationRows, travelDistanceRows } from './arenas.js';
 import { bdlRows, gamebookRows, nbacBoxRows, teamBoxRows } from './boxscore-rows.js';
 import { clearStampCache, type SampleRow, type SampleSeason, type SampleSeasonOptions } from './common.js';
 import { chooseCoverage, simulateSeason } from './games.js';
+import { injuryRows } from './injury-rows.js';
 import { playerLookup } from './names.js';
 import { pbpRows } from './pbp-rows.js';
 import { bettingProsRows, oddsApiRows } from './prop-rows.js';
@@ -68,6 +72,7 @@ export function generateSampleSeason(options: SampleSeasonOptions): SampleSeason
     [oddsApiPlayerPointsProps.name]: oddsApiRows(games, options),
     [bettingprosPlayerPointsProps.name]: bettingProsRows(games, options),
     [bigdataballPlayByPlay.name]: pbpRows(games, coverage, options),
+    [nbacInjuryReport.name]: injuryRows(games, options),
   };
   const ordered: SampleSeason = {};
   for (const table of RAW_TABLES) {
@@ -77,4 +82,21 @@ export function generateSampleSeason(options: SampleSeasonOptions): SampleSeason
   }
   clearStampCache();
   return ordered;
+}
+
+/** When the sample's reference rows were made: fixed, so the same seed gives the same rows. */
+const REFERENCE_CREATED_AT = '2021-09-01 00:00:00';
+
+/** The reference tables the sample fills (no date partition, replaced whole). */
+export const SAMPLE_REFERENCE_TABLES: readonly TableDef[] = [teamLocations, travelDistances];
+
+/**
+ * The 30 arenas and the great-circle miles of every ordered pair of teams, keyed by qualified
+ * table name; the same for every seed.
+ */
+export function generateReferenceTables(): SampleSeason {
+  return {
+    [`${teamLocations.dataset}.${teamLocations.name}`]: teamLocationRows(TEAM_CODES, REFERENCE_CREATED_AT),
+    [`${travelDistances.dataset}.${travelDistances.name}`]: travelDistanceRows(TEAM_CODES, REFERENCE_CREATED_AT),
+  };
 }

@@ -17,10 +17,10 @@ beforeAll(async () => {
 /** Values the platform's own pipeline put in columns the tool does not compute, per table. */
 const SOURCE_VALUES: [table: string, column: string, value: string][] = [
   ['nba_analytics.player_game_summary', 'universal_player_id', `'uid_' || player_lookup`],
-  ['nba_analytics.player_game_summary', 'starter_flag', 'TRUE'],
+  ['nba_analytics.player_game_summary', 'usage_rate_valid', 'TRUE'],
   ['nba_analytics.player_game_summary', 'source_nbac_hash', `'h' || CAST(points AS VARCHAR)`],
   ['nba_analytics.team_offense_game_summary', 'referee_crew_id', `'crew-' || team_abbr`],
-  ['nba_analytics.upcoming_team_game_context', 'travel_miles', '1234'],
+  ['nba_analytics.upcoming_team_game_context', 'game_number_in_season', '1234'],
   ['nba_precompute.player_daily_cache', 'cache_version', `'v9'`],
   ['nba_precompute.player_composite_factors', 'fatigue_context_json', `'{"from":"platform"}'`],
 ];

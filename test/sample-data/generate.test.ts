@@ -119,7 +119,8 @@ describe('generateSampleSeason: shape', () => {
       expect(rows.length, table.name).toBeGreaterThan(0);
       const types = new Map(table.columns.map((c) => [c.name, c.type]));
       const required = table.columns.filter((c) => c.mode === 'REQUIRED').map((c) => c.name);
-      expect(required.length, table.name).toBeGreaterThan(0);
+      // The injury report's layout has no REQUIRED column; every other raw table has some.
+      if (table.name !== 'nbac_injury_report') expect(required.length, table.name).toBeGreaterThan(0);
       // Every row of the small tables, every third row of the big ones (keeps the test fast).
       const stride = rows.length > 30_000 ? 3 : 1;
       for (let i = 0; i < rows.length; i += stride) {
@@ -481,6 +482,29 @@ describe('generateSampleSeason: source coverage', () => {
     expect(odds.size / dates.size).toBeLessThanOrEqual(0.5);
     expect(bp.size / dates.size).toBeGreaterThanOrEqual(0.99);
     expect(bp.size).toBeLessThan(dates.size);
+  }, SLOW);
+
+  it('writes game_date_est as the Eastern wall-clock tip, and Odds API tip times as its UTC instant', () => {
+    // The UTC instant of an Eastern wall time, by the platform's zone data (Intl), not the generator's rule.
+    const newYork = new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/New_York', dateStyle: 'short', timeStyle: 'medium' });
+    const instant = (wall: string): string => {
+      for (const hours of [4, 5]) {
+        const utc = new Date(Date.parse(`${wall.replace(' ', 'T')}Z`) + hours * 3_600_000);
+        if (newYork.format(utc) === wall) return utc.toISOString().replace('T', ' ').slice(0, 19);
+      }
+      throw new Error(`no instant for ${wall}`);
+    };
+    const tips = new Map(finals().map((r) => [systemId(r), str(r, 'game_date_est')]));
+    expect(new Set([...tips.values()].map((t) => t.slice(11)))).toEqual(new Set(['19:00:00', '19:30:00', '22:00:00']));
+    const problems = new Problems();
+    const offsets = new Set<number>();
+    for (const r of rowsOf('odds_api_player_points_props')) {
+      const wall = tips.get(str(r, 'game_id')) as string;
+      problems.check(str(r, 'game_start_time') === instant(wall), () => `${str(r, 'game_id')}: ${str(r, 'game_start_time')} for ${wall} Eastern`);
+      offsets.add((Date.parse(`${str(r, 'game_start_time').replace(' ', 'T')}Z`) - Date.parse(`${wall.replace(' ', 'T')}Z`)) / 3_600_000);
+    }
+    expect(problems.list).toEqual([]);
+    expect(offsets).toEqual(new Set([4, 5])); // EDT in October, November and spring; EST in winter
   }, SLOW);
 
   it('shapes Odds API snapshots around tip-off, with in-game snapshots marked negative', () => {

@@ -21,11 +21,12 @@ export function minutesSql(d: SqlDialect, text: string): string {
 
 /**
  * Final games between two DATE expressions, one row per game (the schedule is appended per status
- * update, so the latest, most advanced row wins). `game_id` is the system id `YYYYMMDD_AWAY_HOME`.
+ * update, so the latest, most advanced row wins). `game_id` is the system id `YYYYMMDD_AWAY_HOME`;
+ * `tip_at` the tip-off instant (UTC): `game_date_est` holds the Eastern wall-clock time.
  */
 export function finalGamesSql(d: SqlDialect, from: string, to: string, schedule: string = d.table(nbacSchedule)): string {
   return `SELECT game_date, game_id AS nba_game_id, home_team_tricode AS home_team_abbr,
-      away_team_tricode AS away_team_abbr, game_date_est AS tip_at, home_team_score, away_team_score,
+      away_team_tricode AS away_team_abbr, ${d.easternWallTimeToUtc('game_date_est')} AS tip_at, home_team_score, away_team_score,
       ${d.compactDate('game_date')} || '_' || away_team_tricode || '_' || home_team_tricode AS game_id
     FROM (
       SELECT s.*, ROW_NUMBER() OVER (

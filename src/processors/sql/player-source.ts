@@ -25,6 +25,7 @@ function sourceSelect(
   nameColumn: string,
   statusSql: string,
   plusMinusSql: string,
+  starterSql: string,
   from: string,
   to: string,
 ): string {
@@ -34,7 +35,7 @@ function sourceSelect(
         three_pointers_made AS three_pt_makes, three_pointers_attempted AS three_pt_attempts,
         free_throws_made AS ft_makes, free_throws_attempted AS ft_attempts,
         offensive_rebounds, defensive_rebounds, assists, steals, blocks, turnovers, personal_fouls,
-        ${plusMinusSql} AS plus_minus, processed_at
+        ${plusMinusSql} AS plus_minus, ${starterSql} AS starter, processed_at
       FROM ${d.table(table)}
       WHERE game_date BETWEEN ${from} AND ${to} AND player_lookup IS NOT NULL`;
 }
@@ -47,13 +48,14 @@ function sourceSelect(
  *   attached to its schedule game by date and team (robust to reversed game ids);
  * - `resolved_players`: the rows of the best source that has active players for each game, with
  *   `is_active`, `minutes_exact` and the game's `game_id`, `opponent_team_abbr`, `home_game`;
+ *   `boxscore_starter` is the NBA.com box score's flag of the player in that game, whatever the source;
  * - `team_player_totals`: per game and team, sums over the resolved active rows.
  */
 export function resolvedPlayersCtes(d: SqlDialect, from: string, to: string): string {
   const union = [
-    sourceSelect(d, 1, nbacGamebookPlayerStats, 'player_name', 'LOWER(player_status)', 'plus_minus', from, to),
-    sourceSelect(d, 2, nbacPlayerBoxscores, 'player_full_name', `'active'`, 'plus_minus', from, to),
-    sourceSelect(d, 3, bdlPlayerBoxscores, 'player_full_name', `'active'`, d.cast('NULL', 'INT64'), from, to),
+    sourceSelect(d, 1, nbacGamebookPlayerStats, 'player_name', 'LOWER(player_status)', 'plus_minus', d.cast('NULL', 'BOOL'), from, to),
+    sourceSelect(d, 2, nbacPlayerBoxscores, 'player_full_name', `'active'`, 'plus_minus', 'starter', from, to),
+    sourceSelect(d, 3, bdlPlayerBoxscores, 'player_full_name', `'active'`, d.cast('NULL', 'INT64'), d.cast('NULL', 'BOOL'), from, to),
   ].join('\n      UNION ALL\n      ');
   const deduped = latestPerKey(d, union, 'r.source, r.game_date, r.player_lookup', [
     'team_abbr',
@@ -65,7 +67,7 @@ export function resolvedPlayersCtes(d: SqlDialect, from: string, to: string): st
   return `player_source_rows AS (
     SELECT p.source, p.source_rank, p.game_date, p.player_lookup, p.player_full_name, p.player_status,
       p.player_status = 'active' AS is_active, ${minutesSql(d, 'p.minutes')} AS minutes_exact,
-      ${STAT_COLUMNS}, p.plus_minus, tg.game_id, tg.nba_game_id, tg.tip_at, tg.team_abbr,
+      ${STAT_COLUMNS}, p.plus_minus, p.starter, tg.game_id, tg.nba_game_id, tg.tip_at, tg.team_abbr,
       tg.opponent_team_abbr, tg.home_game
     FROM (${deduped}) AS p
     JOIN team_games AS tg ON tg.game_date = p.game_date AND tg.team_abbr = p.team_abbr
@@ -75,8 +77,10 @@ export function resolvedPlayersCtes(d: SqlDialect, from: string, to: string): st
     FROM player_source_rows GROUP BY game_date, game_id
   ),
   resolved_players AS (
-    SELECT r.* FROM player_source_rows AS r
+    SELECT r.*, b.starter AS boxscore_starter FROM player_source_rows AS r
     JOIN game_source AS g ON g.game_date = r.game_date AND g.game_id = r.game_id AND g.source_rank = r.source_rank
+    LEFT JOIN player_source_rows AS b ON b.source = '${nbacPlayerBoxscores.name}' AND b.game_id = r.game_id
+      AND b.player_lookup = r.player_lookup AND b.team_abbr = r.team_abbr
   ),
   team_player_totals AS (
     SELECT game_date, game_id, team_abbr, MIN(source) AS source,

@@ -172,6 +172,21 @@ export const bigdataballPlayByPlay = platformTable({
   ],
 });
 
+export const nbacInjuryReport = platformTable({
+  dataset: 'nba_raw',
+  name: 'nbac_injury_report',
+  key: ['report_hour', 'game_date', 'team', 'player_lookup'],
+  extra: [
+    // report_date and report_hour: the NBA's report of that Eastern date and hour (e.g. 17 = 5 PM ET).
+    ...cols('report_date game_date', 'DATE'),
+    ...cols('report_hour', 'INT64'),
+    ...cols('season game_time game_id matchup away_team home_team team', 'STRING'),
+    ...cols('player_full_name player_lookup injury_status reason reason_category', 'STRING'),
+    ...cols('confidence_score', 'FLOAT64'),
+    ...loadColumns,
+  ],
+});
+
 /** Every raw table, in the order `sample-data` writes them. */
 export const RAW_TABLES: readonly TableDef[] = [
   nbacSchedule,
@@ -182,4 +197,5 @@ export const RAW_TABLES: readonly TableDef[] = [
   oddsApiPlayerPointsProps,
   bettingprosPlayerPointsProps,
   bigdataballPlayByPlay,
+  nbacInjuryReport,
 ];
