@@ -17,9 +17,13 @@ export function exitCodeForRun(result: RunResult, dryRun: boolean): ExitCode {
   return result.outcomes.some((o) => o.status === 'failed' || o.status === 'not-run') ? EXIT.failed : EXIT.ok;
 }
 
-/** A dry run that found a preflight blocker or an SQL error would fail if run for real. */
+/** A dry run that found a preflight blocker, an SQL error or a plan over the daily quota would fail if run for real. */
 function dryRunFoundProblems(result: RunResult): boolean {
-  return blockers(result.preflight).length > 0 || result.estimates.some((e) => e.error && e.error.errorClass !== 'missing-dependency');
+  return (
+    blockers(result.preflight).length > 0 ||
+    result.estimates.some((e) => e.error && e.error.errorClass !== 'missing-dependency') ||
+    (result.quota?.over.length ?? 0) > 0
+  );
 }
 
 /** The exit code of an error that ended a command. */

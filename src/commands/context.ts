@@ -78,7 +78,8 @@ export async function openWarehouse(context: CommandContext, access: { readOnly:
 /**
  * The BigQuery engine with Application Default Credentials (none looked up with
  * BIGQUERY_EMULATOR_HOST). BACKFILL_BIGQUERY_HTTP_RETRIES sets the client's own HTTP retries (tests
- * use 0 so every injected fault reaches the runner).
+ * use 0 so every injected fault reaches the runner); BACKFILL_BIGQUERY_WRITE_RATE_SCALE multiplies
+ * the per-table write budget (the benchmark's faster clock).
  */
 async function openBigQuery(globals: GlobalOptions, access: { readOnly: boolean }): Promise<Warehouse> {
   if (!globals.project) throw new UsageError('--warehouse bigquery needs a project: give --project ID or set GOOGLE_CLOUD_PROJECT');
@@ -86,6 +87,11 @@ async function openBigQuery(globals: GlobalOptions, access: { readOnly: boolean 
   const httpRetries = retries === undefined ? undefined : Number(retries);
   if (httpRetries !== undefined && !(Number.isInteger(httpRetries) && httpRetries >= 0 && httpRetries <= 10)) {
     throw new UsageError(`invalid BACKFILL_BIGQUERY_HTTP_RETRIES '${retries}': expected an integer from 0 to 10`);
+  }
+  const scaleText = process.env.BACKFILL_BIGQUERY_WRITE_RATE_SCALE;
+  const writeRateScale = scaleText === undefined ? undefined : Number(scaleText);
+  if (writeRateScale !== undefined && !(writeRateScale > 0 && writeRateScale <= 1000)) {
+    throw new UsageError(`invalid BACKFILL_BIGQUERY_WRITE_RATE_SCALE '${scaleText}': expected a number above 0, at most 1000`);
   }
   const { createBigQueryClient } = await import('../warehouse/bigquery/bigquery-client.js');
   const { BigQueryWarehouse } = await import('../warehouse/bigquery/bigquery-warehouse.js');
@@ -97,6 +103,7 @@ async function openBigQuery(globals: GlobalOptions, access: { readOnly: boolean 
     readOnly: access.readOnly,
     labels: { tool: 'backfill' },
     maxBytesBilled: globals.maxBytesBilled,
+    writeRateScale,
   });
 }
 

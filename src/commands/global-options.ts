@@ -43,7 +43,7 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--dataset-prefix <prefix>', 'prefix for BigQuery datasets (sandbox rehearsals)').env('BACKFILL_DATASET_PREFIX'))
     .option('--dry-run', 'print the plan and check inputs; write nothing anywhere', false)
     .option('--json', 'print exactly one JSON document on stdout', false)
-    .option('--concurrency <n>', 'concurrent (processor, date) pairs, 1 to 64 (default 4 on DuckDB, 16 on BigQuery)')
+    .option('--concurrency <n>', 'concurrent (processor, date) pairs, 1 to 64 on DuckDB (default 4), 1 to 100 on BigQuery (default 16)')
     .option('--batch-days <n>', 'DuckDB: at most N game dates of a processor per statement, 1 to 366 (default: its season)')
     .option('--force', 'reprocess pairs that are up to date', false)
     .option('--allow-shrink', 'let a day be replaced by fewer than half its rows', false)
@@ -86,7 +86,8 @@ const raw = z.object({
 });
 
 const engine = z.enum(['duckdb', 'bigquery']);
-const concurrency = z.coerce.number().int().min(1).max(64);
+/** Most concurrent pairs: DuckDB has a few cores; BigQuery queues up to 1,000 queries per project and writes are paced per table. */
+const MAX_CONCURRENCY = { duckdb: 64, bigquery: 100 } as const;
 const waitMs = z.coerce.number().int().min(0).max(3_600_000);
 
 /** Validates commander's raw values; every problem becomes a one-line UsageError naming the value. */
@@ -98,8 +99,9 @@ export function parseGlobalOptions(values: Record<string, unknown>): GlobalOptio
   if (!warehouse.success) throw new UsageError(`invalid --warehouse '${v.warehouse}': expected duckdb or bigquery`);
   let parallel = warehouse.data === 'bigquery' ? 16 : 4;
   if (v.concurrency !== undefined) {
-    const n = concurrency.safeParse(v.concurrency.trim() === '' ? 'x' : v.concurrency);
-    if (!n.success) throw new UsageError(`invalid --concurrency '${v.concurrency}': expected an integer from 1 to 64`);
+    const max = MAX_CONCURRENCY[warehouse.data];
+    const n = z.coerce.number().int().min(1).max(max).safeParse(v.concurrency.trim() === '' ? 'x' : v.concurrency);
+    if (!n.success) throw new UsageError(`invalid --concurrency '${v.concurrency}': expected an integer from 1 to ${max}${warehouse.data === 'bigquery' ? ' on BigQuery' : ''}`);
     parallel = n.data;
   }
   let batchDays: number | undefined;

@@ -20,6 +20,7 @@ import { commandContext, openWarehouse, type CommandContext } from './context.js
 import { addDateOptions, parseBootstrapDays, parseDateSelector, resolveDates } from './date-selector.js';
 import { backfillCommand } from './global-options.js';
 import { selectProcessors } from './processor-args.js';
+import { quotaAdvice } from './quota-advice.js';
 import { RunSession } from './run-session.js';
 
 export interface PhaseCommandSpec {
@@ -96,7 +97,8 @@ export async function runPhase(
     const exitCode = exitCodeForRun(result, dryRun);
     const retry = retryCommand(context, args.spec.name, args.names.length > 0 ? args.processors.map((p) => p.name) : [], result);
     const restore = dryRun ? [] : restoreStatements(warehouse, result.outcomes, result.startedAt);
-    report(context, result, { dryRun, exitCode, retry, dates, restore, emitJson: args.emitJson });
+    const quota = quotaAdvice(context, result.quota, result.plan, dates, [args.spec.name, ...(args.names.length > 0 ? args.processors.map((p) => p.name) : [])]);
+    report(context, result, { dryRun, exitCode, retry, dates, restore, quota, emitJson: args.emitJson });
     session.finish(exitCode);
     if (exitCode !== EXIT.ok) throw new CommandFailed('run did not complete', exitCode as 1 | 3 | 130);
     return result;
@@ -164,7 +166,7 @@ function retryCommand(context: CommandContext, commandName: string, processorNam
 function report(
   context: CommandContext,
   result: RunResult,
-  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[]; restore: RestoreStatement[]; emitJson?: (document: unknown) => void },
+  info: { dryRun: boolean; exitCode: number; retry?: string; dates: string[]; restore: RestoreStatement[]; quota: ReturnType<typeof quotaAdvice>; emitJson?: (document: unknown) => void },
 ): void {
   const { out } = context;
   const cost = result.estimates.length > 0 ? costReport(result.estimates, context.globals.pricePerTiB) : undefined;
@@ -193,6 +195,7 @@ function report(
     cost: cost ?? null,
     restore: info.restore,
     impact: result.impact,
+    quota: info.quota.json,
   };
   (info.emitJson ?? ((doc) => out.json(doc)))(json);
   if (result.noFinalGames) {
@@ -209,12 +212,12 @@ function report(
   const findings = shownFindings(result.preflight, info.dryRun);
   const preflightText = findings.length > 0 ? formatFindings(findings, !context.globals.migrate) : undefined;
   if (info.dryRun) {
-    const parts = [`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`, formatImpact(result.impact), preflightText, cost && formatCostReport(cost)];
+    const parts = [`Plan (dry run, nothing written): ${compactDates(info.dates)}\n${formatPlan(result.plan)}`, formatImpact(result.impact), preflightText, cost && formatCostReport(cost), info.quota.text];
     out.result(parts.filter(Boolean).join('\n'));
     return;
   }
   if (preflightText) out.result(preflightText);
   const retryRun = backfillCommand(context.globals, 'retry', result.runId);
   const summary = formatSummary({ runId: result.runId, outcomes: result.outcomes, elapsedMs: result.elapsedMs, stop: result.stop, retryCommand: info.retry, retryRunCommand: retryRun });
-  out.result([summary, formatRestore(info.restore, result.startedAt)].filter(Boolean).join('\n'));
+  out.result([summary, info.quota.text, formatRestore(info.restore, result.startedAt)].filter(Boolean).join('\n'));
 }

@@ -8,6 +8,7 @@ import { crossPhaseUpstream, phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import { compactDates } from '../reporting/plan-report.js';
 import { runBackfill, type PairOutcome, type RunRequest, type RunResult, type RunServices } from '../runner/index.js';
+import { mergeQuotas, type DailyQuota } from '../runner/daily-quota.js';
 import { costReport } from '../runner/estimate.js';
 import { formatImpact } from '../runner/impact.js';
 import { formatRestore, restoreStatements } from '../runner/restore.js';
@@ -22,6 +23,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { commandContext, openWarehouse, type CommandContext } from './context.js';
 import { addDateOptions, parseBootstrapDays, parseDateSelector, resolveDates } from './date-selector.js';
 import { backfillCommand } from './global-options.js';
+import { quotaAdvice } from './quota-advice.js';
 import { RunSession } from './run-session.js';
 import { formatValidation } from './validate.js';
 
@@ -74,6 +76,7 @@ async function runSeasons(
   const estimates: RunResult['estimates'] = [];
   const impact: RunResult['impact'] = [];
   const findings: RunResult['preflight'] = [];
+  const quotas: { quota: DailyQuota; plan: RunResult['plan'] }[] = [];
   let worst: ExitCode = EXIT.ok;
   const started = Date.now();
   try {
@@ -113,6 +116,7 @@ async function runSeasons(
       outcomes.push(...season.outcomes);
       estimates.push(...season.estimates);
       impact.push(...season.impact);
+      if (season.quota) quotas.push({ quota: season.quota, plan: season.plan });
       findings.push(...shownFindings(season.preflight, globals.dryRun));
       stop = season.stop;
       if (season.noFinalGames) report.notRun = 'the schedule has no final game in these dates';
@@ -132,6 +136,9 @@ async function runSeasons(
     const retry = redo.length > 0 ? backfillCommand(globals, 'run', '--dates', redo.join(',')) : undefined;
     const cost = estimates.length > 0 ? costReport(estimates, globals.pricePerTiB) : undefined;
     const restore = globals.dryRun ? [] : restoreStatements(warehouse, outcomes, new Date(started));
+    // A run is refused season by season, each against the history so far; a dry run adds up its seasons.
+    const counted = globals.dryRun ? quotas : quotas.slice(-1);
+    const quota = quotaAdvice(context, mergeQuotas(counted.map((q) => q.quota)), counted.flatMap((q) => q.plan), dates, ['run']);
     out.json({
       ok: exitCode === EXIT.ok,
       exitCode,
@@ -146,6 +153,7 @@ async function runSeasons(
       cost: cost ?? null,
       restore,
       impact,
+      quota: quota.json,
     });
     const lines = reports.map((r) => {
       if (r.notRun) return `${r.season}: not run: ${r.notRun}`;
@@ -160,6 +168,7 @@ async function runSeasons(
       findings.length > 0 ? formatFindings(findings, !globals.migrate) : '',
       formatImpact(impact) ?? '',
       cost ? formatCostReport(cost) : '',
+      quota.text,
       formatRestore(restore, new Date(started)) ?? '',
     ].filter(Boolean);
     out.result([formatSummary({ runId: session.runId, outcomes, elapsedMs: result.elapsedMs, stop, retryCommand: retry, retryRunCommand: retryRun }), 'Seasons:', ...lines.map((l) => `  ${l}`), ...details, ...extra].join('\n'));

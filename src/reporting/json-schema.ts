@@ -21,6 +21,7 @@ export const outcomeSchema = z.object({
   missingDependencies: z.array(z.string()).optional(),
   rowsWritten: z.number().int(),
   attempts: z.number().int(),
+  rateLimited: z.number().int().optional(),
   durationMs: z.number(),
 });
 
@@ -32,6 +33,8 @@ const pairEstimate = z.object({ processor: z.string(), phase: z.number().int(), 
 /** BigQuery dry runs: bytes and on-demand cost per processor, per phase and in total. */
 const costSchema = z.object({ pricePerTiB: z.number(), processors: z.array(costLine), phases: z.array(costLine), total: costLine, errors: z.array(pairEstimate), notEstimated: z.array(pairEstimate) });
 
+const quotaTable = z.object({ table: z.string(), planned: z.number().int(), recent: z.number().int(), total: z.number().int() });
+
 /** What every running command reports last: outcomes, failures, why it stopped, what to run next. */
 const runEnding = {
   outcomes: z.array(outcomeSchema),
@@ -42,6 +45,15 @@ const runEnding = {
   cost: costSchema.nullable(),
   /** BigQuery: per table written, the time-travel statement that undoes the run. */
   restore: z.array(z.object({ table: z.string(), from: date, to: date, statement: z.string() })),
+  /** BigQuery: per target table, the plan's partition modifications and this tool's of the last 24 h against the daily quota. */
+  quota: z
+    .object({
+      limit: z.number().int(),
+      tables: z.array(quotaTable),
+      over: z.array(quotaTable),
+      splitCommands: z.array(z.string()),
+    })
+    .nullable(),
   /** Dry runs: per target table, days and rows replaced, keys added and dropped, carried columns. */
   impact: z.array(
     z.object({
@@ -75,7 +87,7 @@ export const phaseRunDocument = z.object({
       message: z.string().nullable(),
     }),
   ),
-  counts: z.object({ pairs: z.number(), success: z.number(), failed: z.number(), notRun: z.number(), skipped: z.record(z.string(), z.number()), rowsWritten: z.number() }),
+  counts: z.object({ pairs: z.number(), success: z.number(), failed: z.number(), notRun: z.number(), skipped: z.record(z.string(), z.number()), rowsWritten: z.number(), rateLimited: z.number() }),
   ...runEnding,
 });
 

@@ -16,6 +16,8 @@ export interface PairOutcome {
   missingDependencies?: string[];
   rowsWritten: number;
   attempts: number;
+  /** Attempts refused by a rate limit (BigQuery's per-table write rate), when any. */
+  rateLimited?: number;
   durationMs: number;
 }
 

@@ -8,12 +8,15 @@ export interface SummaryCounts {
   notRun: number;
   skipped: Record<string, number>;
   rowsWritten: number;
+  /** Attempts refused by a rate limit, over all pairs. */
+  rateLimited: number;
 }
 
 export function countOutcomes(outcomes: readonly PairOutcome[]): SummaryCounts {
-  const counts: SummaryCounts = { pairs: outcomes.length, success: 0, failed: 0, notRun: 0, skipped: {}, rowsWritten: 0 };
+  const counts: SummaryCounts = { pairs: outcomes.length, success: 0, failed: 0, notRun: 0, skipped: {}, rowsWritten: 0, rateLimited: 0 };
   for (const o of outcomes) {
     counts.rowsWritten += o.rowsWritten;
+    counts.rateLimited += o.rateLimited ?? 0;
     if (o.status === 'success') counts.success += 1;
     else if (o.status === 'failed') counts.failed += 1;
     else if (o.status === 'not-run') counts.notRun += 1;
@@ -70,6 +73,10 @@ export function formatSummary(args: {
       `${c.pairs} pairs, ${c.success} succeeded, ${c.failed} failed, ${c.notRun} not run` +
       `${skipped ? `, skipped: ${skipped}` : ''}; ${c.rowsWritten.toLocaleString('en-US')} rows written.`,
   ];
+  if (c.rateLimited > 0) {
+    const pairs = args.outcomes.filter((o) => (o.rateLimited ?? 0) > 0).length;
+    lines.push(`Rate limits: ${c.rateLimited} attempt(s) of ${pairs} pair(s) were rate-limited and tried again.`);
+  }
   if (args.stop) lines.push(`Stopped: ${args.stop.reason}`);
   const unfinished = unfinishedByProcessor(args.outcomes);
   if (unfinished.size > 0) {

@@ -83,6 +83,15 @@ export class FaultyWarehouse implements Warehouse {
   get maxConcurrency() {
     return this.inner.maxConcurrency;
   }
+  get writeRate() {
+    return this.inner.writeRate;
+  }
+  get tableRateLimited() {
+    return this.inner.tableRateLimited?.bind(this.inner);
+  }
+  get dailyWritesPerTable() {
+    return this.inner.dailyWritesPerTable;
+  }
   /** One day per statement, so faults stay drawn per (processor, date) attempt. */
   readonly batchDays = 1;
 

@@ -74,6 +74,16 @@ export interface LeaseClaim {
   dates: readonly string[];
 }
 
+/**
+ * A per-table write budget: at most `perWindow` writes to one table in any `windowMs`, and at most
+ * `perLongWindow` in any ten windows (BigQuery: 5 per second, 50 per 10 s).
+ */
+export interface WriteRate {
+  perWindow: number;
+  perLongWindow: number;
+  windowMs: number;
+}
+
 export interface Lease {
   /** Ends the lease. An engine may finish this in the background; close() waits for it. */
   release(): Promise<void>;
@@ -93,6 +103,15 @@ export interface Warehouse {
    * of pairs it decided late, at the end of the run, with one query instead of one per pair.
    */
   readonly atomicHistory: boolean;
+  /**
+   * Where the engine caps writes per table (BigQuery's partition-modification rate): day writes are
+   * paced to this budget per target table. Absent: unpaced (DuckDB).
+   */
+  readonly writeRate?: WriteRate;
+  /** True when an error is the per-table write rate limit, not a limit on API requests. */
+  tableRateLimited?(error: unknown): boolean;
+  /** Partition modifications allowed per table per day (BigQuery: 30,000); plans are checked against it. */
+  readonly dailyWritesPerTable?: number;
   /** Largest useful number of concurrent statements. */
   readonly maxConcurrency: number;
   /**

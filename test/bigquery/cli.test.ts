@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { phaseRunDocument, runDocument } from '../../src/reporting/json-schema.js';
 import { PROCESSORS } from '../../src/processors/index.js';
+import { recentWritesSql } from '../../src/runner/daily-quota.js';
 import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.js';
 import { formatBytes } from '../../src/warehouse/bigquery/cost.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
@@ -31,7 +32,8 @@ function bq(args: string[]) {
 
 beforeAll(async () => {
   const sample = await sampleSeasonFile(dir);
-  mirror = await duckDbMirror(sample.template, PROJECT);
+  // The daily quota's count of this tool's recent writes is answered like the planning queries.
+  mirror = await duckDbMirror(sample.template, PROJECT, { more: (d) => [recentWritesSql(d)] });
   // Queries over the platform's tables that require a partition filter must prune, as in BigQuery.
   standIn.partitionFilters = zeta = await startZetaSqlServer();
   await standIn.start();

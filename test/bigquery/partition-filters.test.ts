@@ -3,6 +3,7 @@ import { gameCountsSql, scheduleSeasonsSql } from '../../src/calendar/calendar.j
 import { rowCountSql } from '../../src/commands/rollback.js';
 import { validateDates } from '../../src/commands/validate.js';
 import { PROCESSORS } from '../../src/processors/index.js';
+import { recentWritesSql } from '../../src/runner/daily-quota.js';
 import { inputStatsUnionSql } from '../../src/runner/fingerprint.js';
 import { latestHistorySql, latestStatesSql } from '../../src/runner/history.js';
 import { planImpact } from '../../src/runner/impact.js';
@@ -18,9 +19,10 @@ import { tableResource } from '../../src/warehouse/bigquery/bigquery-tables.js';
 import { BigQueryWarehouse } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
 import { createBigQueryClient } from '../../src/warehouse/bigquery/bigquery-client.js';
 import type { ParamType } from '../../src/warehouse/dialect.js';
-import type { ColumnType } from '../../src/warehouse/schema.js';
+import { hasDayColumn, type ColumnType } from '../../src/warehouse/schema.js';
 import { nbacSchedule, RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
 import { backfillLeases, processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { STATIC_TABLES } from '../../src/warehouse/tables/static-tables.js';
 import type { Row, SqlParams, Warehouse } from '../../src/warehouse/warehouse.js';
 import { partitionScans } from '../helpers/partition-filter-check.js';
 import { BigQueryStandIn } from '../helpers/bigquery-standin.js';
@@ -30,7 +32,7 @@ import { startZetaSqlServer, type ZetaSql, type ZetaSqlServer } from '../helpers
 // table required a partition filter (BigQuery's rule; only some of the platform's tables have it).
 
 const PROJECT = 'nba-props-platform';
-const TABLES = [...RAW_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory, backfillLeases];
+const TABLES = [...RAW_TABLES, ...STATIC_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory, backfillLeases];
 const PARTITION = new Map(TABLES.map((t) => [`${t.dataset}.${t.name}`, t.dateColumn]));
 /** Parameters the engine adds itself (the guarded write's), beyond those the dialect records. */
 const ENGINE_PARAMS: Record<string, ColumnType> = { __day: 'DATE', __from: 'DATE', __to: 'DATE', __min_rows: 'INT64', __allow_shrink: 'BOOL', __allow_drop_keys: 'BOOL' };
@@ -147,14 +149,15 @@ describe('every query the tool sends prunes the partitions of every table it rea
     await expectPruned(sent);
   });
 
-  it('calendar, fingerprints (input statistics), history readers', async () => {
-    const stats = TABLES.filter((t) => t.columns.some((c) => c.name === 'processed_at'));
+  it("calendar, fingerprints (input statistics), history readers, the daily quota's recent writes", async () => {
+    const stats = TABLES.filter((t) => hasDayColumn(t) && t.columns.some((c) => c.name === 'processed_at'));
     await expectPruned([
       built('schedule seasons', scheduleSeasonsSql),
       built('game counts', gameCountsSql),
       built('input stats', (d) => inputStatsUnionSql(d, stats)),
       built('latest states', latestStatesSql),
       built('latest history', (d) => latestHistorySql(d, ['processor_name', 'data_date', 'status'])),
+      built("the daily quota's recent writes", recentWritesSql),
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gameCountsSql, scheduleSeasonsSql } from '../../src/calendar/calendar.js';
 import { PROCESSORS } from '../../src/processors/index.js';
+import { recentWritesSql } from '../../src/runner/daily-quota.js';
 import { inputStatsUnionSql } from '../../src/runner/fingerprint.js';
 import { latestHistorySql, latestStatesSql, platformHistoryRow, type HistoryRow } from '../../src/runner/history.js';
 import { RUNBOOK_QUERIES } from '../fixtures/runbook-queries.js';
@@ -10,15 +11,16 @@ import { bigQueryDialect } from '../../src/warehouse/bigquery/bigquery-dialect.j
 import { compareTable } from '../../src/warehouse/bigquery/bigquery-preflight.js';
 import { deleteDatesSql, guardedDaySql, insertSql, restoreSql, tableResource } from '../../src/warehouse/bigquery/bigquery-warehouse.js';
 import type { ParamType } from '../../src/warehouse/dialect.js';
-import type { ColumnType } from '../../src/warehouse/schema.js';
+import { hasDayColumn, type ColumnType } from '../../src/warehouse/schema.js';
 import { RAW_TABLES } from '../../src/warehouse/tables/raw-tables.js';
 import { backfillLeases, processorRunHistory } from '../../src/warehouse/tables/reference-tables.js';
+import { STATIC_TABLES } from '../../src/warehouse/tables/static-tables.js';
 import { overlappingLeasesSql, releaseLeaseSql, renewLeaseSql, takeLeaseSql } from '../../src/warehouse/bigquery/bigquery-lease.js';
 import { startZetaSql, type ZetaSql } from '../helpers/zetasql.js';
 
 const PROJECT = 'nba-props-platform';
 const d = bigQueryDialect({ project: PROJECT });
-const TABLES = [...RAW_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory, backfillLeases];
+const TABLES = [...RAW_TABLES, ...STATIC_TABLES, ...PROCESSORS.map((p) => p.table), processorRunHistory, backfillLeases];
 /** The types of every parameter the tool binds. */
 const PARAMS: Record<string, ColumnType> = {
   start: 'DATE',
@@ -71,8 +73,8 @@ describe("BigQuery's analyzer (ZetaSQL) accepts every SQL text the tool sends", 
     });
   }
 
-  it('the runner and calendar queries: history, fingerprints, schedule', async () => {
-    const texts = [latestStatesSql(d), latestHistorySql(d, ['processor_name', 'data_date', 'status']), scheduleSeasonsSql(d), gameCountsSql(d), inputStatsUnionSql(d, TABLES.filter((t) => t.columns.some((c) => c.name === 'processed_at')))];
+  it('the runner and calendar queries: history, the daily quota\'s recent writes, fingerprints, schedule', async () => {
+    const texts = [latestStatesSql(d), latestHistorySql(d, ['processor_name', 'data_date', 'status']), recentWritesSql(d), scheduleSeasonsSql(d), gameCountsSql(d), inputStatsUnionSql(d, TABLES.filter((t) => hasDayColumn(t) && t.columns.some((c) => c.name === 'processed_at')))];
     for (const sql of texts) expect(await zeta.analyze(sql, paramsOf(sql)), sql.slice(0, 120)).toBeUndefined();
   });
 

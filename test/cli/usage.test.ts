@@ -17,6 +17,7 @@ const badInputs: [string[], RegExp][] = [
   [['phase3'], /^error: no dates given: use --season 2021-22/],
   [['phase3', 'no_such_processor', '--dates', '2022-01-05'], /^error: unknown phase 3 processor 'no_such_processor': expected one of player_game_summary, team_offense_game_summary, team_defense_game_summary, upcoming_player_game_context, upcoming_team_game_context$/m],
   [['phase3', '--concurrency', '0', '--dates', '2022-01-05'], /^error: invalid --concurrency '0': expected an integer from 1 to 64/],
+  [['--warehouse', 'bigquery', '--project', 'nba-props-platform', 'phase3', '--concurrency', '101', '--dates', '2022-01-05'], /^error: invalid --concurrency '101': expected an integer from 1 to 100 on BigQuery$/m],
   [['phase3', '--batch-days', '400', '--dates', '2022-01-05'], /^error: invalid --batch-days '400': expected an integer from 1 to 366/],
   [['--warehouse', 'oracle', 'phase3', '--dates', '2022-01-05'], /^error: invalid --warehouse 'oracle': expected duckdb or bigquery/],
   [['phase3', '--dates', "2022-01-05';drop table x;--"], /^error: invalid --dates item '2022-01-05';drop table x;--'/],

@@ -54,6 +54,9 @@ describe('global options', () => {
     expect(parseGlobalOptions({ ...defaults, warehouse: 'bigquery' }).concurrency).toBe(16);
     expect(usage(() => parseGlobalOptions({ ...defaults, concurrency: '0' }))).toBe("invalid --concurrency '0': expected an integer from 1 to 64");
     expect(usage(() => parseGlobalOptions({ ...defaults, concurrency: '65' }))).toMatch(/1 to 64/);
+    // BigQuery goes to 100 (writes are paced per table); its default stays 16.
+    expect(parseGlobalOptions({ ...defaults, warehouse: 'bigquery', concurrency: '100' }).concurrency).toBe(100);
+    expect(usage(() => parseGlobalOptions({ ...defaults, warehouse: 'bigquery', concurrency: '101' }))).toBe("invalid --concurrency '101': expected an integer from 1 to 100 on BigQuery");
     expect(usage(() => parseGlobalOptions({ ...defaults, warehouse: 'oracle' }))).toBe("invalid --warehouse 'oracle': expected duckdb or bigquery");
   });
 

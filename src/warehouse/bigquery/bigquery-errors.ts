@@ -50,3 +50,13 @@ export function classifyBigQueryError(error: unknown): ErrorClass {
   if (/timed? ?out|socket hang up/i.test(message)) return 'transient';
   return 'fatal';
 }
+
+/**
+ * The per-table write rate limit ("too many partitioned table update operations"): `rateLimitExceeded`
+ * on a job, not HTTP 429, which limits API requests and keeps the long wait.
+ */
+export function isTableRateLimit(error: unknown): boolean {
+  const e = (error ?? {}) as ApiErrorLike;
+  const status = Number(e.code ?? e.response?.statusCode);
+  return status !== 429 && (e.errors ?? []).some((item) => item.reason === 'rateLimitExceeded');
+}

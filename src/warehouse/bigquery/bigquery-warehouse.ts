@@ -6,13 +6,14 @@ import type { ExistingColumn, TableFinding } from '../preflight.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
 import { ClassifiedError } from '../errors.js';
 import { backfillLeases } from '../tables/reference-tables.js';
-import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse } from '../warehouse.js';
+import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse, WriteRate } from '../warehouse.js';
 import { bigQueryParams, plainRows } from './bigquery-client.js';
 import { bigQueryDialect, type BigQueryNames } from './bigquery-dialect.js';
-import { classifyBigQueryError } from './bigquery-errors.js';
+import { classifyBigQueryError, isTableRateLimit } from './bigquery-errors.js';
 import { LEASE_MINUTES, LEASE_RENEW_MS, overlappingLeasesSql, releaseLeaseSql, renewLeaseSql, takeLeaseSql } from './bigquery-lease.js';
 import { compareTable, existingColumns, type TableMetadata } from './bigquery-preflight.js';
 import { deleteDatesSql, guardedDaySql, insertSql, restoreSql } from './bigquery-sql.js';
+import { PARTITION_MODIFICATIONS_PER_DAY, tableWriteRate } from './quotas.js';
 import { tableResource, twinResource, type TableResource } from './bigquery-tables.js';
 
 export { deleteDatesSql, guardedDaySql, insertSql, restoreSql } from './bigquery-sql.js';
@@ -32,6 +33,8 @@ export interface BigQueryOptions extends BigQueryNames {
   leaseRenewMs?: number;
   /** Told when a lease renewal fails (the run goes on; the lease lives 10 minutes). */
   onLeaseError?: (error: unknown) => void;
+  /** Multiplies the per-table write budget: only for a simulation on a faster clock (docs/testing.md). */
+  writeRateScale?: number;
 }
 
 /** Label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */
@@ -57,6 +60,8 @@ export class BigQueryWarehouse implements Warehouse {
   readonly atomicHistory = false;
   readonly batchDays = 1;
   readonly leaseTables = [backfillLeases];
+  readonly dailyWritesPerTable = PARTITION_MODIFICATIONS_PER_DAY;
+  readonly writeRate: WriteRate;
   readonly location: string;
   private readonly paramTypes = new Map<string, ParamType>();
   /** Column layout of existing tables read by the preflight, by `dataset.table`. */
@@ -84,6 +89,7 @@ export class BigQueryWarehouse implements Warehouse {
     private readonly options: BigQueryOptions,
   ) {
     this.dialect = bigQueryDialect(options, this.paramTypes);
+    this.writeRate = tableWriteRate(options.writeRateScale);
     this.location = `${options.project}${options.datasetPrefix ? ` (datasets ${options.datasetPrefix}*)` : ''}`;
   }
 
@@ -409,6 +415,10 @@ export class BigQueryWarehouse implements Warehouse {
 
   classifyError(error: unknown): ErrorClass {
     return classifyBigQueryError(error);
+  }
+
+  tableRateLimited(error: unknown): boolean {
+    return isTableRateLimit(error);
   }
 
   /** Waits for a flush and a lease release still going, then writes what is still buffered. */
