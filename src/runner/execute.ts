@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { ProcessorDefinition } from '../processors/processor.js';
+import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
 import type { ErrorClass } from '../vocabulary.js';
 import { errorMessage } from '../warehouse/errors.js';
+import { qualifiedName } from '../warehouse/schema.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import { batchUnits } from './batch-units.js';
 import { insertHistory, pairKey, platformHistoryRow, processorRunHistory, type HistoryRow } from './history.js';
@@ -10,6 +11,7 @@ import type { PairOutcome, RunStop } from './outcome.js';
 import type { PairDecision, PlanItem } from './plan.js';
 import { pairPriority, priorityLimit } from './priority-limit.js';
 import { decide, type AttemptCounts, type RetryPolicy } from './retry-policy.js';
+import { pacerFor } from './write-pacer.js';
 
 /** Lets Ctrl-C (or a test) stop a run between pairs. */
 export interface StopSwitch {
@@ -56,7 +58,10 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   const { warehouse, logger, stopSwitch } = options;
   const sleep = options.sleep ?? abortableSleep;
   const outcomes: PairOutcome[] = [];
+  /** Dates each processor wrote in this run (successes), for deferred pairs that may stay up to date. */
+  const wrote = new Map<string, string[]>();
   const finish = (outcome: PairOutcome) => {
+    if (outcome.status === 'success') wrote.set(outcome.processor, [...(wrote.get(outcome.processor) ?? []), outcome.date]);
     outcomes.push(outcome);
     options.onOutcome?.(outcome);
   };
@@ -72,7 +77,9 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
 
   const recent: boolean[] = [];
   const late: { item: PlanItem; row: HistoryRow }[] = [];
-  const limit = priorityLimit(Math.max(1, options.concurrency));
+  // Where the engine caps writes per table, each write waits for its table's budget without a slot.
+  const pacer = pacerFor(warehouse);
+  const limit = priorityLimit(Math.max(1, options.concurrency), pacer);
   const done = new Map<string, Promise<PairOutcome>>();
   const runnable = items
     .filter((i) => i.action === 'run')
@@ -163,7 +170,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         else ready.push(item);
       });
       if (ready.length > 0) {
-        const ran = await limit(priority(first), async () => {
+        const work = async () => {
           if (stopSwitch.stop) return ready.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
           // Deferred pairs are decided again from fresh statistics; those still to run go together.
           // Where history is written later anyway, they run as planned and get their fingerprints
@@ -172,18 +179,27 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
           const decisions = deferred.length > 0 && options.refresh ? await options.refresh(deferred) : [];
           const decided = ready.map((item) => {
             const at = deferred.indexOf(item);
-            return at >= 0 ? redecide(item, decisions[at] as PairDecision) : item;
+            if (at >= 0) return redecide(item, decisions[at] as PairDecision);
+            return item.upToDateUnlessRewritten && !inputsRewritten(item) ? ({ ...item, action: 'skip', skipReason: 'up-to-date' } as PlanItem) : item;
           });
           const settled: PairOutcome[] = [];
           for (const item of decided.filter((i) => i.action !== 'run')) settled.push(await finishImmediately(item));
           return [...settled, ...(await runBatch(decided.filter((i) => i.action === 'run')))];
-        });
+        };
+        // Paced pairs take a slot per attempt (runPair), so a backoff or a budget wait holds none.
+        const ran = await (pacer ? work() : limit(priority(first), work));
         for (const outcome of ran) outcomes.set(outcome.date, outcome);
       }
       for (const item of unit) finish(outcomes.get(item.date) as PairOutcome);
       return outcomes;
     });
   };
+  /** Whether a pair of this run wrote an input of the item: its date, or (with a lookback) a date of its window. */
+  const producerOf = new Map(items.map((i) => [qualifiedName(i.processor.table), i.processor.name]));
+  const inputsRewritten = (item: PlanItem): boolean =>
+    inputTables(item.processor).some((table) =>
+      (wrote.get(producerOf.get(qualifiedName(table)) ?? '') ?? []).some((d) => d === item.date || (item.processor.lookback && d >= item.seasonStart && d < item.date)),
+    );
   // Every runnable pair gets its promise before any unit is scheduled: units of different
   // processors span different dates, so a unit may wait for one that comes later in the list.
   const settle = new Map<string, { resolve: (outcome: PairOutcome) => void; reject: (error: unknown) => void }>();
@@ -228,7 +244,6 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   async function runBatch(batch: PlanItem[]): Promise<PairOutcome[]> {
     if (batch.length === 0) return [];
     if (stopSwitch.stop) return batch.map((item) => notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped'));
-    for (const item of batch) options.onStart?.(item);
     if (batch.length === 1) {
       const outcome = await runPair(batch[0] as PlanItem);
       account(outcome);
@@ -236,6 +251,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
     }
     const first = batch[0] as PlanItem;
     const last = batch[batch.length - 1] as PlanItem;
+    for (const item of batch) options.onStart?.(item);
     const started = new Date();
     try {
       const results = await warehouse.replaceDays({
@@ -283,14 +299,21 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   }
 
   async function runPair(item: PlanItem): Promise<PairOutcome> {
-    const started = new Date();
+    let started = new Date();
     const counts: AttemptCounts = { transient: 0, rateLimit: 0, quota: 0 };
     const errors: { attempt: number; class: ErrorClass; message: string }[] = [];
     const log = logger.child({ processor: item.processor.name, date: item.date });
     log.debug({ fingerprint: item.fingerprint, minRows: item.minRows }, 'pair started');
+    const lane = pacer ? qualifiedName(item.processor.table) : undefined;
+    const rateLimited = () => (counts.rateLimit > 0 ? { rateLimited: counts.rateLimit } : {});
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await warehouse.replaceDay({
+        const write = () => {
+          if (attempt === 1) {
+            started = new Date();
+            options.onStart?.(item);
+          }
+          return warehouse.replaceDay({
           table: item.processor.table,
           date: item.date,
           selectSql: sqlFor(item.processor, warehouse),
@@ -304,9 +327,14 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
             table: processorRunHistory,
             rows: (r) => lateOrNow(item, historyRow(options, item, started, new Date(), { status: 'success', rowsWritten: r.rowsWritten, attempts: attempt, errors })),
           },
-        });
+          });
+        };
+        // Paced: a slot and the table's budget per attempt; a pair stopped while it waited does not run.
+        const result = lane ? await limit(priority(item), async () => (attempt === 1 && stopSwitch.stop ? undefined : write()), lane) : await write();
+        if (!result) return notRun(item, 'interrupted', stopSwitch.stop?.reason ?? 'stopped');
+        if (lane) pacer?.succeeded(lane);
         log.info({ attempt, rows: result.rowsWritten, previous: result.previousRows }, 'pair succeeded');
-        return { ...base(item), status: 'success', rowsWritten: result.rowsWritten, attempts: attempt, durationMs: Date.now() - started.getTime() };
+        return { ...base(item), status: 'success', rowsWritten: result.rowsWritten, attempts: attempt, ...rateLimited(), durationMs: Date.now() - started.getTime() };
       } catch (error) {
         const errorClass = warehouse.classifyError(error);
         const message = errorMessage(error);
@@ -314,7 +342,10 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         if (errorClass === 'transient') counts.transient += 1;
         if (errorClass === 'rate-limit') counts.rateLimit += 1;
         if (errorClass === 'quota') counts.quota += 1;
-        const decision = decide(errorClass, counts, options.policy, options.random);
+        // The table's own rate limit backs off by its window and slows the table's budget down.
+        const decision = lane && pacer && errorClass === 'rate-limit' && warehouse.tableRateLimited?.(error)
+          ? pacer.retry(lane, counts, options.policy, options.random)
+          : decide(errorClass, counts, options.policy, options.random);
         if (decision.action === 'retry' && !stopSwitch.stop) {
           log.warn({ attempt, errorClass, delayMs: decision.delayMs, err: message }, `attempt ${attempt} failed (${errorClass}); retrying`);
           await sleep(decision.delayMs, stopSwitch);
@@ -328,7 +359,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
         await insertHistory(warehouse, [
           historyRow(options, item, started, finishedAt, { status: 'failed', errorClass, errors, attempts: attempt }),
         ]).catch((e: unknown) => log.error({ err: errorMessage(e) }, 'could not record the failure in run history'));
-        return { ...base(item), status: 'failed', errorClass, message, rowsWritten: 0, attempts: attempt, durationMs: finishedAt.getTime() - started.getTime() };
+        return { ...base(item), status: 'failed', errorClass, message, rowsWritten: 0, attempts: attempt, ...rateLimited(), durationMs: finishedAt.getTime() - started.getTime() };
       }
     }
   }

@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import { knownSeasons, loadGameCounts, loadScheduleSeasons, SeasonCalendar, type ScheduleSeason } from '../calendar/calendar.js';
 import { maxDate, minDate, type IsoDate } from '../calendar/dates.js';
 import { chainPredecessors } from '../phases/phases.js';
-import { inputTables, type ProcessorDefinition } from '../processors/processor.js';
+import { inputTables, referenceInputs, type ProcessorDefinition } from '../processors/processor.js';
 import { qualifiedName, type TableDef } from '../warehouse/schema.js';
 import { blockers, type TableFinding } from '../warehouse/preflight.js';
 import { errorMessage } from '../warehouse/errors.js';
 import type { Lease, Warehouse } from '../warehouse/warehouse.js';
+import { dailyQuota, recentWrites, type DailyQuota } from './daily-quota.js';
 import { estimatePlan, type PairEstimate } from './estimate.js';
 import { planImpact, type TableImpact } from './impact.js';
 import { executePlan, type StopSwitch } from './execute.js';
@@ -85,6 +86,8 @@ export interface RunResult {
   estimates: PairEstimate[];
   /** Dry runs: what the writes would do to each target table (days, rows, keys, carried columns). */
   impact: TableImpact[];
+  /** Engines with a daily partition-modification quota (BigQuery): the plan's writes per table against it. */
+  quota?: DailyQuota;
 }
 
 /** Plans the request against the warehouse, then (unless a dry run) executes the plan. */
@@ -92,8 +95,8 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
   const started = Date.now();
   const { warehouse, logger } = services;
   const targets = [...request.processors.map((p) => p.table), processorRunHistory, ...(warehouse.leaseTables ?? [])];
-  // Planning, the targets' layout and the caller's gate only read, so they run side by side.
-  const [{ plan, inputs }, seen, open] = await Promise.all([planRun(request, warehouse), warehouse.preflight(targets), services.gate ?? true]);
+  // Planning, the targets' layout, this tool's recent writes and the caller's gate only read, so they run side by side.
+  const [{ plan, inputs }, seen, recent, open] = await Promise.all([planRun(request, warehouse), warehouse.preflight(targets), recentWrites(warehouse), services.gate ?? true]);
   const result: RunResult = { runId: services.runId, plan, outcomes: [], noFinalGames: false, elapsedMs: 0, startedAt: new Date(started), preflight: [], estimates: [], impact: [] };
   const finish = () => {
     result.elapsedMs = Date.now() - started;
@@ -107,12 +110,19 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
     result.noFinalGames = true;
     return finish();
   }
+  if (warehouse.dailyWritesPerTable) result.quota = dailyQuota(plan, recent, warehouse.dailyWritesPerTable);
   if (request.dryRun) {
     result.preflight = seen;
     [result.estimates, result.impact] = await Promise.all([estimatePlan(plan, warehouse, request.concurrency), planImpact(plan, warehouse)]);
   }
   // A refused pair refuses the run: nothing is written until its upstream has been run.
   if (request.dryRun || plan.some((item) => item.action === 'refuse')) return finish();
+  const over = result.quota?.over ?? [];
+  if (over.length > 0) {
+    const counts = over.map((t) => `${t.table}: ${t.total.toLocaleString('en-US')} (${t.planned.toLocaleString('en-US')} planned + ${t.recent.toLocaleString('en-US')} written by backfill in the last 24 h)`);
+    result.stop = { kind: 'aborted', errorClass: 'quota', reason: `the plan would pass BigQuery's ${result.quota?.limit.toLocaleString('en-US')} partition modifications per table per day on ${counts.join('; ')}; nothing was written` };
+    return finish();
+  }
   result.preflight = await migrateIfAsked(warehouse, targets, seen, request.migrate ?? false, logger);
   const blocking = blockers(result.preflight);
   if (blocking.length > 0) {
@@ -123,7 +133,10 @@ export async function runBackfill(request: RunRequest, services: RunServices): P
     };
     return finish();
   }
-  await warehouse.ensureTables(targets);
+  // The embedded file also gets every table its processors read (empty where nothing was loaded),
+  // so a file made before a processor gained an input still runs; production's inputs are never made.
+  const readTables = warehouse.engine === 'duckdb' ? request.processors.flatMap((p) => [...inputTables(p), ...referenceInputs(p)]) : [];
+  await warehouse.ensureTables([...targets, ...uniqueTables(readTables)]);
   let lease: Lease | undefined;
   try {
     lease = await takeLease(warehouse, services.runId, plan);

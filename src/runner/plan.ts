@@ -40,6 +40,11 @@ export interface PlanItem {
    * present) is decided again right before it runs, from fresh statistics.
    */
   deferred: boolean;
+  /**
+   * A deferred pair that was up to date at plan time: it stays so when no upstream pair of this
+   * run writes its date or a date of its window (say a retried upstream date fails again).
+   */
+  upToDateUnlessRewritten?: boolean;
 }
 
 export interface PlanOptions {
@@ -178,7 +183,8 @@ function planPair(
   if (decision.action === 'skip' && !deferred) {
     return { ...base, action: 'skip', skipReason: 'up-to-date', fingerprint: decision.fingerprint, recordSkip: false };
   }
-  return { ...base, action: 'run', fingerprint: decision.fingerprint, deferred, recordSkip: false };
+  const upToDate = decision.action === 'skip' ? { upToDateUnlessRewritten: true } : {};
+  return { ...base, action: 'run', fingerprint: decision.fingerprint, deferred, recordSkip: false, ...upToDate };
 }
 
 function skipRule(

@@ -68,9 +68,14 @@ describe('backfill phase3 on the sample season', () => {
     const after = await query(db, `SELECT count(*) AS n FROM ${toolHistory()}`);
     expect(after).toEqual([{ n: 35 }]);
 
-    // --force reprocesses; --json gives one document with the statuses.
-    const forced = await runCli(['--db', db, '--json', '--force', 'phase3', 'team-offense-game-summary', '--dates', '2021-10-20']);
+    // --force reprocesses; --json gives one document with the statuses. Written times are UTC
+    // whatever the machine's time zone.
+    const before = Date.now();
+    const forced = await runCli(['--db', db, '--json', '--force', 'phase3', 'team-offense-game-summary', '--dates', '2021-10-20'], { env: { TZ: 'Asia/Tokyo' } });
     expect(forced.code).toBe(0);
+    const [stamp] = await query(db, `SELECT CAST(max(processed_at) AS VARCHAR) AS at FROM nba_analytics.team_offense_game_summary WHERE game_date = DATE '2021-10-20'`);
+    const written = Date.parse(`${String(stamp?.at).replace(' ', 'T')}Z`);
+    expect(Math.abs(written - before)).toBeLessThan(120_000);
     const doc = JSON.parse(forced.stdout);
     expect(doc).toMatchObject({ ok: true, exitCode: 0, counts: { success: 1 }, outcomes: [{ processor: 'team_offense_game_summary', date: '2021-10-20', status: 'success' }] });
   });
@@ -183,5 +188,16 @@ describe('backfill retry', () => {
     expect(retried.stderr).toContain(`retrying 4 failed pair(s) of run ${runId}`);
     const nothing = await runCli(['--db', db, 'retry', runId as string]);
     expect(nothing.code).toBe(0);
+  });
+
+  it('runs on a file made before the injury report and the arena tables existed: they are created empty', async () => {
+    const db = sample.copy('older');
+    for (const table of ['nba_raw.nbac_injury_report', 'nba_static.travel_distances', 'nba_static.team_locations']) await queryFile(db, `DROP TABLE IF EXISTS ${table}`);
+    const result = await runCli(['--db', db, 'phase3', 'upcoming_team_game_context', '--dates', '2021-10-20']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await query(db, `SELECT count(*) AS n, max(travel_miles) AS miles, max(starters_out_count) AS out FROM nba_analytics.upcoming_team_game_context WHERE game_date = DATE '2021-10-20'`)).toEqual([
+      { n: expect.any(Number), miles: 0, out: 0 },
+    ]);
+    expect(await query(db, `SELECT count(*) AS n FROM nba_static.travel_distances`)).toEqual([{ n: 0 }]);
   });
 });

@@ -27,6 +27,8 @@ export interface MirrorOptions {
   written?: ReadonlyMap<string, ReadonlyMap<string, { rows: number; processedAt: string }>>;
   /** Answer queries it does not know (validation) with no rows instead of an error (the benchmark). */
   lenient?: boolean;
+  /** More queries to answer, built by the same functions for either engine. */
+  more?: (d: SqlDialect) => string[];
 }
 
 /**
@@ -40,8 +42,14 @@ export async function duckDbMirror(
   options: MirrorOptions = {},
 ): Promise<{ respond: (q: ReceivedQuery) => Promise<ResultRow[]>; close: () => Promise<void> }> {
   const duck = await DuckDbWarehouse.open({ path, readOnly: true });
-  const bq = readQueries(bigQueryDialect({ project }));
-  const local = readQueries(duck.dialect);
+  return { respond: mirrorResponder(duck, project, options), close: () => duck.close() };
+}
+
+/** The answers of duckDbMirror from a warehouse already open (read-write in the rehearsal). */
+export function mirrorResponder(duck: DuckDbWarehouse, project: string, options: MirrorOptions = {}): (q: ReceivedQuery) => Promise<ResultRow[]> {
+  const texts = (d: SqlDialect) => [...readQueries(d), ...(options.more?.(d) ?? [])];
+  const bq = texts(bigQueryDialect({ project }));
+  const local = texts(duck.dialect);
   const translation = new Map(bq.map((sql, i) => [sql, local[i] as string]));
   /** Input statistics, one table at a time: from the partitions the stand-in wrote, else from DuckDB. */
   const statsOf = async (name: string, from: string, to: string): Promise<ResultRow[]> => {
@@ -56,25 +64,22 @@ export async function duckDbMirror(
       throw error;
     }
   };
-  return {
-    respond: async (query) => {
-      const tagged = [...query.sql.matchAll(/SELECT '(\w+\.\w+)' AS table_name/g)].map((m) => m[1] as string);
-      if (tagged.length > 0) {
-        const { from, to } = query.params as { from: string; to: string };
-        return (await Promise.all(tagged.map((name) => statsOf(name, from, to)))).flat();
-      }
-      const sql = translation.get(query.sql);
-      if (!sql && options.lenient) return [];
-      if (!sql) throw new Error(`the stand-in has no answer for: ${query.sql.slice(0, 80)}`);
-      try {
-        return (await duck.query(sql, query.params as never)) as ResultRow[];
-      } catch (error) {
-        // Tables the stand-in has but the sample file lacks (outputs, history) read as empty.
-        if (/does not exist/.test(String(error))) return [];
-        throw error;
-      }
-    },
-    close: () => duck.close(),
+  return async (query) => {
+    const tagged = [...query.sql.matchAll(/SELECT '(\w+\.\w+)' AS table_name/g)].map((m) => m[1] as string);
+    if (tagged.length > 0) {
+      const { from, to } = query.params as { from: string; to: string };
+      return (await Promise.all(tagged.map((name) => statsOf(name, from, to)))).flat();
+    }
+    const sql = translation.get(query.sql);
+    if (!sql && options.lenient) return [];
+    if (!sql) throw new Error(`the stand-in has no answer for: ${query.sql.slice(0, 80)}`);
+    try {
+      return (await duck.query(sql, query.params as never)) as ResultRow[];
+    } catch (error) {
+      // Tables the stand-in has but the sample file lacks (outputs, history) read as empty.
+      if (/does not exist/.test(String(error))) return [];
+      throw error;
+    }
   };
 }
 

@@ -59,7 +59,7 @@ export interface StandInLease {
   renewals: number;
 }
 
-interface JobResult {
+export interface JobResult {
   rows: ResultRow[];
   totalRows: number;
   affected?: number;
@@ -89,12 +89,21 @@ export class BigQueryStandIn {
   latencyMs = 0;
   /** Partition writes allowed per table per second (BigQuery: about 5); over it, rateLimitExceeded. */
   writeCapPerSecond = Infinity;
+  /** Partition writes allowed per table in any 10 seconds (BigQuery: 50); over it, rateLimitExceeded. */
+  writeCapPer10Seconds = Infinity;
   /**
    * When set, a job or dry run that reads a table with `requirePartitionFilter` without a filter
    * BigQuery can prune by fails as BigQuery fails it (400 invalidQuery), decided on ZetaSQL's
    * resolved tree of the query over a catalog of this stand-in's tables.
    */
   partitionFilters: ZetaSqlServer | undefined;
+  /** The messages of the queries refused for a missing partition filter. */
+  readonly rejected: string[] = [];
+  /**
+   * When set, does what a day write, DML or ALTER does to the data in a real store (the
+   * rehearsal's DuckDB file) and answers for it; otherwise writes are only counted.
+   */
+  backend: ((query: ReceivedQuery) => Promise<JobResult | undefined>) | undefined;
   private catalog: { key: string; zeta: Promise<ZetaSql & { release(): Promise<void> }>; verdicts: Map<string, Promise<string | undefined>> } | undefined;
   /** Day partitions written: `dataset.table` -> date -> rows and when. */
   readonly partitions = new Map<string, Map<string, { rows: number; processedAt: string }>>();
@@ -161,7 +170,10 @@ export class BigQueryStandIn {
       const fault = this.takeFault(query) ?? this.overCap(query);
       if (fault && !fault.asJob) return apiError(fault);
       const unpruned = fault ? undefined : await this.partitionFilterError(project, query);
-      if (unpruned) return apiError({ status: 400, reason: 'invalidQuery', message: unpruned });
+      if (unpruned) {
+        this.rejected.push(unpruned);
+        return apiError({ status: 400, reason: 'invalidQuery', message: unpruned });
+      }
       if (query.dryRun) {
         const referenced = referencedTables(query.sql);
         const bytes = referenced.reduce((n, t) => n + this.bytesPerTable(t), 0);
@@ -183,7 +195,10 @@ export class BigQueryStandIn {
       const fault = this.takeFault(query);
       if (fault) return apiError(fault);
       const unpruned = await this.partitionFilterError(project, query);
-      if (unpruned) return apiError({ status: 400, reason: 'invalidQuery', message: unpruned });
+      if (unpruned) {
+        this.rejected.push(unpruned);
+        return apiError({ status: 400, reason: 'invalidQuery', message: unpruned });
+      }
       await this.pause();
       const result = await this.run(query);
       if (result.error) return apiError(result.error);
@@ -252,14 +267,14 @@ export class BigQueryStandIn {
     return verdict;
   }
 
-  /** A rate-limit answer when a table's partition writes in the last second reach the cap. */
+  /** A rate-limit answer when a table's partition writes in the last second, or the last 10, reach a cap. */
   private overCap(query: ReceivedQuery): Fault | undefined {
-    if (!query.destination || query.dryRun || this.writeCapPerSecond === Infinity) return undefined;
+    if (!query.destination || query.dryRun || (this.writeCapPerSecond === Infinity && this.writeCapPer10Seconds === Infinity)) return undefined;
     const table = query.destination.split('$')[0] as string;
     const now = Date.now();
-    const recent = (this.recentWrites.get(table) ?? []).filter((t) => now - t < 1000);
+    const recent = (this.recentWrites.get(table) ?? []).filter((t) => now - t < 10_000);
     this.recentWrites.set(table, recent);
-    if (recent.length >= this.writeCapPerSecond) {
+    if (recent.filter((t) => now - t < 1000).length >= this.writeCapPerSecond || recent.length >= this.writeCapPer10Seconds) {
       return { match: () => true, status: 403, reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many partitioned table update operations for this table', times: 0 };
     }
     recent.push(now);
@@ -279,18 +294,30 @@ export class BigQueryStandIn {
   /** What a query does to the stand-in's tables and what it returns. */
   private async run(query: ReceivedQuery): Promise<JobResult> {
     if (query.destination) {
+      const stored = await this.store(query);
+      if (stored?.error) return stored;
+      const rows = stored?.totalRows ?? this.rowsPerWrite;
       const [table, day] = query.destination.split('$') as [string, string];
       const byDate = this.partitions.get(table) ?? new Map();
-      byDate.set(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`, { rows: this.rowsPerWrite, processedAt: new Date().toISOString() });
+      byDate.set(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`, { rows, processedAt: new Date().toISOString() });
       this.partitions.set(table, byDate);
-      return { rows: [], totalRows: this.rowsPerWrite };
+      return { rows: [], totalRows: rows };
     }
     if (query.sql.includes('.backfill_leases')) return this.lease(query);
     const ddl = applyDdl(query.sql, this.tables);
-    if (ddl || /^\s*(INSERT|DELETE|UPDATE|MERGE)\b/i.test(query.sql)) return { rows: [], totalRows: 0 };
+    if (ddl || /^\s*(INSERT|DELETE|UPDATE|MERGE)\b/i.test(query.sql)) return (await this.store(query)) ?? { rows: [], totalRows: 0 };
     try {
       const rows = await this.respond(query);
       return { rows, totalRows: rows.length };
+    } catch (error) {
+      return { rows: [], totalRows: 0, error: { status: 400, reason: 'invalidQuery', message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  private async store(query: ReceivedQuery): Promise<JobResult | undefined> {
+    if (!this.backend) return undefined;
+    try {
+      return await this.backend(query);
     } catch (error) {
       return { rows: [], totalRows: 0, error: { status: 400, reason: 'invalidQuery', message: error instanceof Error ? error.message : String(error) } };
     }

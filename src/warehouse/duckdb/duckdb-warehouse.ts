@@ -164,7 +164,7 @@ export class DuckDbWarehouse implements Warehouse {
     for (const table of tables) {
       const name = this.dialect.table(table);
       const existing = await this.query(
-        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
+        `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
         { schema: table.dataset, name: table.name },
       );
       if (existing.length === 0) {
@@ -195,9 +195,12 @@ export class DuckDbWarehouse implements Warehouse {
         }
       }
       // The layout a write produces: the definition's columns, then any the file has beyond them.
+      // A NOT NULL column of the file is REQUIRED there, as on BigQuery: the file decides.
+      const required = new Set(existing.filter((r) => r.is_nullable === 'NO').map((r) => String(r.column_name)));
+      const mode = (column: string) => (required.has(column) ? { mode: 'REQUIRED' as const } : {});
       const defined = new Set(table.columns.map((c) => c.name));
-      const older = [...types].filter(([column]) => !defined.has(column)).map(([column, type]) => ({ name: column, type: bigQueryTypeOf(type) }));
-      this.layouts.set(qualifiedName(table), [...table.columns.map((c) => ({ name: c.name, type: c.type })), ...older]);
+      const older = [...types].filter(([column]) => !defined.has(column)).map(([column, type]) => ({ name: column, type: bigQueryTypeOf(type), ...mode(column) }));
+      this.layouts.set(qualifiedName(table), [...table.columns.map((c) => ({ name: c.name, type: c.type, ...mode(c.name) })), ...older]);
     }
     if ((upgrades.length > 0 || rebuilt.length > 0) && !this.readOnly) await this.upgrade(upgrades, rebuilt);
   }
