@@ -3,14 +3,15 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorClass } from '../../vocabulary.js';
 import type { TargetColumn } from '../day-write.js';
-import { ClassifiedError, SchemaMismatchError, WarehouseBusyError, errorMessage } from '../errors.js';
+import { ClassifiedError, WarehouseBusyError, errorMessage } from '../errors.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
 import type { TableFinding } from '../preflight.js';
 import type { DayReplace, DayReplaceResult, DaysReplace, Row, SqlParams, Warehouse } from '../warehouse.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { replaceDaysOn } from './duckdb-day-write.js';
 import { importFileOn, inspectFile, type FileCheck, type FileFormat } from './duckdb-import.js';
-import { bigQueryTypeOf, columnUpgrade, legacyHistoryUpgrade, upgradeStatements, type ColumnUpgrade } from './duckdb-upgrade.js';
+import { reconcileTable } from './duckdb-tables.js';
+import { upgradeStatements, type ColumnUpgrade } from './duckdb-upgrade.js';
 import { appendValue, bindParams, jsonText, readRows } from './duckdb-values.js';
 
 export type { FileCheck, FileFormat } from './duckdb-import.js';
@@ -161,46 +162,12 @@ export class DuckDbWarehouse implements Warehouse {
     this.columnOrder.clear();
     const upgrades: ColumnUpgrade[] = [];
     const rebuilt: string[][] = [];
+    const engine = { query: (sql: string, params?: SqlParams) => this.query(sql, params), execute: (sql: string) => this.execute(sql), readOnly: this.readOnly, isFile: this.fileKey !== undefined };
     for (const table of tables) {
-      const name = this.dialect.table(table);
-      const existing = await this.query(
-        `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
-        { schema: table.dataset, name: table.name },
-      );
-      if (existing.length === 0) {
-        if (this.readOnly && this.fileKey) continue; // an old file opened to read: missing tables read as absent
-        const columns = table.columns.map((c) => `${c.name} ${this.dialect.type(c.type)}`).join(', ');
-        await this.execute(`CREATE TABLE IF NOT EXISTS ${name} (${columns})`);
-        this.layouts.set(qualifiedName(table), table.columns.map((c) => ({ name: c.name, type: c.type })));
-        continue;
-      }
-      const types = new Map(existing.map((r) => [String(r.column_name), String(r.data_type)]));
-      const rebuild = legacyHistoryUpgrade(table, types);
-      if (rebuild) {
-        rebuilt.push(rebuild);
-        this.layouts.set(qualifiedName(table), table.columns.map((c) => ({ name: c.name, type: c.type })));
-        continue;
-      }
-      for (const column of table.columns) {
-        const want = this.dialect.type(column.type);
-        const have = types.get(column.name);
-        if (have === undefined) {
-          if (!this.readOnly) await this.execute(`ALTER TABLE ${name} ADD COLUMN ${column.name} ${want}`);
-        } else if (have !== want) {
-          const upgrade = columnUpgrade(table, column, have);
-          if (!upgrade) {
-            throw new SchemaMismatchError(`${qualifiedName(table)}.${column.name} is ${have} in the warehouse but the tool writes ${want}`);
-          }
-          upgrades.push(upgrade);
-        }
-      }
-      // The layout a write produces: the definition's columns, then any the file has beyond them.
-      // A NOT NULL column of the file is REQUIRED there, as on BigQuery: the file decides.
-      const required = new Set(existing.filter((r) => r.is_nullable === 'NO').map((r) => String(r.column_name)));
-      const mode = (column: string) => (required.has(column) ? { mode: 'REQUIRED' as const } : {});
-      const defined = new Set(table.columns.map((c) => c.name));
-      const older = [...types].filter(([column]) => !defined.has(column)).map(([column, type]) => ({ name: column, type: bigQueryTypeOf(type), ...mode(column) }));
-      this.layouts.set(qualifiedName(table), [...table.columns.map((c) => ({ name: c.name, type: c.type, ...mode(c.name) })), ...older]);
+      const reconciled = await reconcileTable(engine, table);
+      if (reconciled.layout) this.layouts.set(qualifiedName(table), reconciled.layout);
+      upgrades.push(...reconciled.upgrades);
+      if (reconciled.rebuild) rebuilt.push(reconciled.rebuild);
     }
     if ((upgrades.length > 0 || rebuilt.length > 0) && !this.readOnly) await this.upgrade(upgrades, rebuilt);
   }
