@@ -1,6 +1,8 @@
 import type { SqlDialect } from '../dialect.js';
+import { ClassifiedError } from '../errors.js';
 import { historyFloor } from '../partition-filter.js';
 import { backfillLeases } from '../tables/reference-tables.js';
+import type { Lease, LeaseClaim, Row, SqlParams } from '../warehouse.js';
 
 /** How long a lease lives without renewal, and how often a run renews it. */
 export const LEASE_MINUTES = 10;
@@ -41,4 +43,50 @@ WHERE ${historyFloor('taken_on')} AND run_id = ${d.param('run_id', 'STRING')} AN
 /** Ends the lease now; the row stays as a record of the run. */
 export function releaseLeaseSql(d: SqlDialect): string {
   return `UPDATE ${d.table(backfillLeases)} SET expires_at = CURRENT_TIMESTAMP() WHERE ${historyFloor('taken_on')} AND run_id = ${d.param('run_id', 'STRING')}`;
+}
+
+/** The jobs a lease needs: DML that says how many rows it changed, and a query. */
+export interface LeaseJobs {
+  readonly dialect: SqlDialect;
+  dml(sql: string, params: SqlParams): Promise<number>;
+  query(sql: string, params: SqlParams): Promise<Row[]>;
+}
+
+export interface LeaseOptions {
+  renewMs: number;
+  /** Told when a renewal fails (the run goes on; the lease lives LEASE_MINUTES). */
+  onError?: (error: unknown) => void;
+  /** Where the release goes, for the engine's close() to wait on. */
+  finishing: Promise<unknown>[];
+}
+
+/**
+ * Takes the run's lease with one statement (inserted only if no live lease overlaps), then looks
+ * again: two runs that raced both see each other, and both step back rather than both write.
+ */
+export async function takeLease(jobs: LeaseJobs, claim: LeaseClaim, options: LeaseOptions): Promise<Lease> {
+  const d = jobs.dialect;
+  const params = { run_id: claim.runId, holder: claim.holder, processors: [...claim.processors], dates: [...claim.dates] };
+  const taken = await jobs.dml(takeLeaseSql(d), params);
+  const others = await jobs.query(overlappingLeasesSql(d), params);
+  if (taken === 0 || others.length > 0) {
+    if (taken > 0) await jobs.dml(releaseLeaseSql(d), { run_id: claim.runId });
+    const other = others[0];
+    const who = other ? `run ${String(other.run_id)} (${String(other.holder)}) until ${String(other.expires_at)}` : 'another run';
+    throw new ClassifiedError(
+      `another backfill is writing some of the same (processor, date) pairs: ${who}; wait for it to finish, or for its lease to expire ${LEASE_MINUTES} minutes after its last renewal`,
+      'lease-held',
+    );
+  }
+  const timer = setInterval(() => {
+    jobs.dml(renewLeaseSql(d), { run_id: claim.runId }).catch((error: unknown) => options.onError?.(error));
+  }, options.renewMs);
+  timer.unref();
+  return {
+    // The release goes out now and close() waits for it, so validation need not.
+    release: async () => {
+      clearInterval(timer);
+      options.finishing.push(jobs.dml(releaseLeaseSql(d), { run_id: claim.runId }));
+    },
+  };
 }

@@ -4,13 +4,12 @@ import type { ErrorClass } from '../../vocabulary.js';
 import type { ParamType, SqlDialect } from '../dialect.js';
 import type { ExistingColumn, TableFinding } from '../preflight.js';
 import { DATASETS, qualifiedName, type TableDef } from '../schema.js';
-import { ClassifiedError } from '../errors.js';
 import { backfillLeases } from '../tables/reference-tables.js';
 import type { DayEstimate, DayReplace, DayReplaceResult, DaysReplace, Lease, LeaseClaim, Row, SqlParams, Warehouse, WriteRate } from '../warehouse.js';
 import { bigQueryParams, plainRows } from './bigquery-client.js';
 import { bigQueryDialect, type BigQueryNames } from './bigquery-dialect.js';
 import { classifyBigQueryError, isTableRateLimit } from './bigquery-errors.js';
-import { LEASE_MINUTES, LEASE_RENEW_MS, overlappingLeasesSql, releaseLeaseSql, renewLeaseSql, takeLeaseSql } from './bigquery-lease.js';
+import { LEASE_RENEW_MS, takeLease } from './bigquery-lease.js';
 import { compareTable, existingColumns, type TableMetadata } from './bigquery-preflight.js';
 import { deleteDatesSql, guardedDaySql, insertSql, restoreSql } from './bigquery-sql.js';
 import { PARTITION_MODIFICATIONS_PER_DAY, tableWriteRate } from './quotas.js';
@@ -243,38 +242,11 @@ export class BigQueryWarehouse implements Warehouse {
     return Number((response as { numDmlAffectedRows?: string } | undefined)?.numDmlAffectedRows ?? 0);
   }
 
-  /**
-   * Takes the run's lease with one statement (inserted only if no live lease overlaps), then looks
-   * again: two runs that raced both see each other, and both step back rather than both write.
-   */
   async lease(claim: LeaseClaim): Promise<Lease> {
-    const d = this.dialect;
-    const params = { run_id: claim.runId, holder: claim.holder, processors: [...claim.processors], dates: [...claim.dates] };
-    const taken = await this.dml(takeLeaseSql(d), params);
-    const others = await this.query(overlappingLeasesSql(d), params);
-    if (taken === 0 || others.length > 0) {
-      if (taken > 0) await this.dml(releaseLeaseSql(d), { run_id: claim.runId });
-      const other = others[0];
-      const who = other ? `run ${String(other.run_id)} (${String(other.holder)}) until ${String(other.expires_at)}` : 'another run';
-      throw new ClassifiedError(
-        `another backfill is writing some of the same (processor, date) pairs: ${who}; wait for it to finish, or for its lease to expire ${LEASE_MINUTES} minutes after its last renewal`,
-        'lease-held',
-      );
-    }
-    const timer = setInterval(() => {
-      this.dml(renewLeaseSql(d), { run_id: claim.runId }).catch((error: unknown) => this.options.onLeaseError?.(error));
-    }, this.options.leaseRenewMs ?? LEASE_RENEW_MS);
-    timer.unref();
-    return {
-      // The release goes out now and close() waits for it, so validation need not.
-      release: async () => {
-        clearInterval(timer);
-        this.finishing.push(this.dml(releaseLeaseSql(d), { run_id: claim.runId }));
-      },
-    };
+    const jobs = { dialect: this.dialect, dml: (sql: string, params: SqlParams) => this.dml(sql, params), query: (sql: string, params: SqlParams) => this.query(sql, params) };
+    return takeLease(jobs, claim, { renewMs: this.options.leaseRenewMs ?? LEASE_RENEW_MS, onError: this.options.onLeaseError, finishing: this.finishing });
   }
 
-  /** A free dry-run job of the day's write: the bytes it would scan and the tables it reads. */
   /**
    * One script per table: the days the run wrote, deleted and copied back from the table as it
    * was at the run's start (time travel), in one transaction; the range keeps partition pruning.
@@ -283,6 +255,7 @@ export class BigQueryWarehouse implements Warehouse {
     return restoreSql(this.dialect, table, from, to, asOf);
   }
 
+  /** A free dry-run job of the day's write: the bytes it would scan and the tables it reads. */
   async estimateDay(write: Pick<DayReplace, 'table' | 'date' | 'selectSql' | 'params'>): Promise<DayEstimate> {
     const params = { ...write.params, __day: write.date };
     this.paramTypes.set('__day', 'DATE');
