@@ -74,3 +74,7 @@ export function maxDate(dates: readonly IsoDate[]): IsoDate | undefined {
   return dates.reduce<IsoDate | undefined>((max, d) => (max === undefined || d > max ? d : max), undefined);
 }
 
+/** A TIMESTAMP parameter's text, UTC without the zone letter (`2026-12-08 01:09:03.000`), as both engines read it. */
+export function timestampText(at: Date): string {
+  return at.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../calendar/dates.js';
+import { timestampText, type IsoDate } from '../calendar/dates.js';
 import type { SqlDialect } from '../warehouse/dialect.js';
 import { qualifiedName } from '../warehouse/schema.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -33,7 +33,7 @@ export function recentWritesSql(d: SqlDialect): string {
 /** This tool's day writes of the last 24 h per processor (its table), where the engine has a daily quota. */
 export async function recentWrites(warehouse: Warehouse, now = new Date()): Promise<Map<string, number>> {
   if (!warehouse.dailyWritesPerTable || !(await warehouse.tableExists(processorRunHistory))) return new Map();
-  const since = new Date(now.getTime() - 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+  const since = timestampText(new Date(now.getTime() - 86_400_000));
   const rows = await warehouse.query(recentWritesSql(warehouse.dialect), { since });
   return new Map(rows.map((r) => [String(r.processor_name), Number(r.writes)]));
 }

@@ -8,7 +8,7 @@ import { batchUnits } from './batch-units.js';
 import { insertHistory, pairKey, platformHistoryRow, processorRunHistory, type HistoryRow } from './history.js';
 import { abortableSleep, base, historyRow, immediateOutcome, notRun } from './pair-records.js';
 import type { PairOutcome, RunStop } from './outcome.js';
-import type { PairDecision, PlanItem } from './plan.js';
+import { inWindow, type PairDecision, type PlanItem } from './plan.js';
 import { pairPriority, priorityLimit } from './priority-limit.js';
 import { decide, type AttemptCounts, type RetryPolicy } from './retry-policy.js';
 import { pacerFor } from './write-pacer.js';
@@ -198,7 +198,7 @@ export async function executePlan(items: readonly PlanItem[], options: ExecuteOp
   const producerOf = new Map(items.map((i) => [qualifiedName(i.processor.table), i.processor.name]));
   const inputsRewritten = (item: PlanItem): boolean =>
     inputTables(item.processor).some((table) =>
-      (wrote.get(producerOf.get(qualifiedName(table)) ?? '') ?? []).some((d) => d === item.date || (item.processor.lookback && d >= item.seasonStart && d < item.date)),
+      (wrote.get(producerOf.get(qualifiedName(table)) ?? '') ?? []).some((d) => d === item.date || inWindow(item.processor, item.date, item.seasonStart, d)),
     );
   // Every runnable pair gets its promise before any unit is scheduled: units of different
   // processors span different dates, so a unit may wait for one that comes later in the list.

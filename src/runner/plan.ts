@@ -123,6 +123,11 @@ export function buildPlan(planInputs: PlanInputs, options: PlanOptions): PlanIte
   return items;
 }
 
+/** Whether `day` lies in the lookback window of a processor's pair: the season's days before its date. */
+export function inWindow(processor: ProcessorDefinition, date: IsoDate, seasonStart: IsoDate, day: IsoDate): boolean {
+  return Boolean(processor.lookback) && day >= seasonStart && day < date;
+}
+
 function planPair(
   base: Omit<PlanItem, 'action' | 'recordSkip'>,
   inputs: PlanInputs,
@@ -161,13 +166,13 @@ function planPair(
     if (!name || name === processor.name) continue;
     const dates = rewrites.get(name) ?? [];
     const sameDay = sameDate.get(name)?.action === 'run';
-    const inWindow = processor.lookback && dates.some((d) => d >= seasonStart && d < date);
-    if (sameDay || inWindow || sameDate.has(name)) rewritten.add(qualifiedName(table));
+    const window = dates.some((d) => inWindow(processor, date, seasonStart, d));
+    if (sameDay || window || sameDate.has(name)) rewritten.add(qualifiedName(table));
   }
   const decision = decidePair(processor, date, seasonStart, inputs, options.force, rewritten);
   const deferred = [...rewritten].some((t) => {
     const name = producer.get(t) as string;
-    return sameDate.get(name)?.action === 'run' || (processor.lookback && (rewrites.get(name) ?? []).some((d) => d >= seasonStart && d < date));
+    return sameDate.get(name)?.action === 'run' || (rewrites.get(name) ?? []).some((d) => inWindow(processor, date, seasonStart, d));
   });
   if (decision.action === 'fail') {
     return {

@@ -1,5 +1,5 @@
 import { loadGameCounts, knownSeasons, loadScheduleSeasons, SeasonCalendar } from '../calendar/calendar.js';
-import { seasonYearOf, type IsoDate } from '../calendar/dates.js';
+import { seasonYearOf, timestampText, type IsoDate } from '../calendar/dates.js';
 import { phaseProcessors } from '../phases/phases.js';
 import { PROCESSORS } from '../processors/index.js';
 import type { SqlParams, Warehouse } from '../warehouse/warehouse.js';
@@ -42,7 +42,7 @@ export async function historyStatus(warehouse: Warehouse, since: Date | undefine
   const d = warehouse.dialect;
   const history = `(${toolHistorySql(d)}) AS tool_history`;
   const sinceFilter = since ? `WHERE started_at >= ${d.param('since', 'TIMESTAMP')}` : '';
-  const params: SqlParams = since ? { since: since.toISOString().replace('T', ' ').replace('Z', '') } : {};
+  const params: SqlParams = since ? { since: timestampText(since) } : {};
   const counts = await warehouse.query(
     `SELECT processor_name, COUNTIF(status = 'success') AS ok, COUNTIF(status = 'failed') AS failed,
        COUNTIF(status = 'skipped') AS skipped, MAX(CASE WHEN status = 'success' THEN data_date END) AS latest_date

@@ -1,5 +1,5 @@
 import { addDays, parseIsoDate } from '../calendar/dates.js';
-import type { TableDef } from '../warehouse/schema.js';
+import { qualifiedName, type TableDef } from '../warehouse/schema.js';
 import {
   bdlPlayerBoxscores,
   bettingprosPlayerPointsProps,
@@ -96,7 +96,7 @@ export const SAMPLE_REFERENCE_TABLES: readonly TableDef[] = [teamLocations, trav
  */
 export function generateReferenceTables(): SampleSeason {
   return {
-    [`${teamLocations.dataset}.${teamLocations.name}`]: teamLocationRows(TEAM_CODES, REFERENCE_CREATED_AT),
-    [`${travelDistances.dataset}.${travelDistances.name}`]: travelDistanceRows(TEAM_CODES, REFERENCE_CREATED_AT),
+    [qualifiedName(teamLocations)]: teamLocationRows(TEAM_CODES, REFERENCE_CREATED_AT),
+    [qualifiedName(travelDistances)]: travelDistanceRows(TEAM_CODES, REFERENCE_CREATED_AT),
   };
 }

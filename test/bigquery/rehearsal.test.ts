@@ -7,7 +7,8 @@ import type { SqlDialect } from '../../src/warehouse/dialect.js';
 import { runDocument } from '../../src/reporting/json-schema.js';
 import { PROCESSORS } from '../../src/processors/index.js';
 import { writePlan } from '../../src/warehouse/day-write.js';
-import { parseType, typeName, type TableDef } from '../../src/warehouse/schema.js';
+import type { TableDef } from '../../src/warehouse/schema.js';
+import { fieldResource } from '../../src/warehouse/bigquery/bigquery-tables.js';
 import { platformColumns, platformLayout } from '../../src/warehouse/tables/platform-layout.js';
 import { PLATFORM_LAYOUTS } from '../../src/warehouse/tables/platform-layouts.js';
 import { duckDbBackend } from '../helpers/bigquery-backend.js';
@@ -40,18 +41,11 @@ let production = '';
 /** Production's tables (not the tool's own ml_feature_store, lease table): the facts' layouts. */
 const PLATFORM_TARGETS = PROCESSORS.map((p) => p.table).filter((t) => `${t.dataset}.${t.name}` in PLATFORM_LAYOUTS);
 
-function restField(name: string, type: string, mode: string): TableMetadata['schema']['fields'][number] {
-  const parsed = parseType(type);
-  if (parsed.kind === 'array') return { ...restField(name, typeName(parsed.element), 'NULLABLE'), mode: 'REPEATED' };
-  if (parsed.kind === 'struct') return { name, type: 'RECORD', mode, fields: parsed.fields.map((f) => restField(f.name, typeName(f.type), 'NULLABLE')) } as never;
-  return { name, type: parsed.name, mode };
-}
-
 /** A platform table's REST metadata as the facts describe it. */
 function platformMetadata(qualified: string): TableMetadata {
   const layout = platformLayout(qualified);
   return {
-    schema: { fields: platformColumns(qualified).map((c) => restField(c.name, c.type, c.mode ?? 'NULLABLE')) },
+    schema: { fields: platformColumns(qualified).map((c) => fieldResource(c.name, c.type, c.mode === 'REQUIRED')) },
     ...(layout.partitionField
       ? { timePartitioning: { type: 'DAY', field: layout.partitionField, expirationMs: layout.partitionExpirationDaysInDdl ? String(layout.partitionExpirationDaysInDdl * 86_400_000) : null } }
       : {}),

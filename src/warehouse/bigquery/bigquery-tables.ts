@@ -36,7 +36,8 @@ export interface RestFieldResource {
   fields?: RestFieldResource[];
 }
 
-function fieldResource(name: string, type: string, required: boolean): RestFieldResource {
+/** A column as a REST field: lists REPEATED, STRUCTs RECORD with their fields. */
+export function fieldResource(name: string, type: string, required: boolean): RestFieldResource {
   const parsed = parseType(type);
   if (parsed.kind === 'array') return { ...fieldResource(name, typeName(parsed.element), false), mode: 'REPEATED' };
   if (parsed.kind === 'struct') {

@@ -41,12 +41,15 @@ export async function fileSource(query: Query, path: string, format: FileFormat)
   return { from, columns: [...types.keys()], raw, value: (c, type, strict) => fromTyped(raw(c), types.get(c) ?? 'VARCHAR', parseType(type), strict) };
 }
 
+/** Strict conversions fail on a bad value (the load); lenient ones give NULL (the check counts them). */
+const castWord = (strict: boolean) => (strict ? 'CAST' : 'TRY_CAST');
+
 /** A zone after a time: `Z`, `+00`, `-04:00`, ` UTC`, ` America/New_York`. */
 const ZONE_AFTER_TIME = String.raw`\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?|[A-Za-z][\w/+-]*)$`;
 
 /** Text to a scalar type. A timestamp with a zone becomes its UTC instant; one without is UTC, as on BigQuery. */
 function fromText(text: string, type: ParsedType, strict: boolean): string {
-  const cast = strict ? 'CAST' : 'TRY_CAST';
+  const cast = castWord(strict);
   if (type.kind === 'scalar' && type.name === 'TIMESTAMP') {
     return `CASE WHEN regexp_matches(${text}, '${ZONE_AFTER_TIME}') THEN timezone('UTC', ${cast}(${text} AS TIMESTAMPTZ)) ELSE ${cast}(${text} AS TIMESTAMP) END`;
   }
@@ -61,7 +64,7 @@ function fromTyped(expr: string, sourceType: string, type: ParsedType, strict: b
   if (sourceType === 'VARCHAR') return fromText(expr, type, strict);
   // Parquet instants (bq extract writes UTC-adjusted ones): the UTC wall time, whatever the session zone.
   if (sourceType === 'TIMESTAMP WITH TIME ZONE' && target === 'TIMESTAMP') return `timezone('UTC', ${expr})`;
-  return `${strict ? 'CAST' : 'TRY_CAST'}(${expr} AS ${target})`;
+  return `${castWord(strict)}(${expr} AS ${target})`;
 }
 
 /**
@@ -71,9 +74,9 @@ function fromTyped(expr: string, sourceType: string, type: ParsedType, strict: b
  */
 function fromJson(json: string, type: ParsedType, strict: boolean): string {
   if (type.kind === 'array' && type.element.kind === 'scalar') {
-    return `list_transform(${strict ? 'CAST' : 'TRY_CAST'}(${json} AS JSON[]), lambda x: ${fromJson('x', type.element, strict)})`;
+    return `list_transform(${castWord(strict)}(${json} AS JSON[]), lambda x: ${fromJson('x', type.element, strict)})`;
   }
-  if (type.kind !== 'scalar') return `${strict ? 'CAST' : 'TRY_CAST'}(${json} AS ${duckDbTypeOf(typeName(type))})`;
+  if (type.kind !== 'scalar') return `${castWord(strict)}(${json} AS ${duckDbTypeOf(typeName(type))})`;
   const text = `(${json} ->> '$')`;
   if (type.name !== 'JSON') return fromText(text, type, strict);
   return `CASE WHEN json_type(${json}) = 'VARCHAR' AND json_valid(${text}) THEN CAST(${text} AS JSON) ELSE ${json} END`;
